@@ -1,0 +1,36 @@
+//! `statusref build`: writes the site.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use statusref::{BuildOptions, LinkStyle};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder, holding content/, templates/ and static/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The absolute URL the site is published at, instead of site.toml's base_url.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: BuildArgs) -> Result<(), statusref::Error> {
+    let options = BuildOptions {
+        out: args.out.clone().unwrap_or_else(|| args.root.join("public")),
+        root: args.root,
+        base_url: args.base_url,
+        links: LinkStyle::Directory,
+    };
+    let report = statusref::build(&options)?;
+    if !args.quiet {
+        eprintln!("{report} → {}", options.out.display());
+    }
+    Ok(())
+}

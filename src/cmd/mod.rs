@@ -1,0 +1,3 @@
+//! One file per subcommand; each turns parsed arguments into a library call.
+
+pub mod build;

@@ -1,0 +1,192 @@
+//! Compare: the pairs of a protocol and how closely codes relate.
+//!
+//! A [`Pair`] is ordered by construction (lower code first), so only one page per unordered pair
+//! can ever be named. [`Relevance`] ranks, once per protocol, every code's neighbours; related
+//! links and the order of a code's comparisons are read from it in constant time per page, so
+//! page count, not neighbour search, sets the cost of a build. Not for: sentences (see `prose`).
+
+use std::collections::HashSet;
+
+use crate::catalog::{CodeId, Kind, Protocol};
+
+/// Two different codes of one protocol, lower first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pair {
+    low: CodeId,
+    high: CodeId,
+}
+
+impl Pair {
+    /// The pair of `x` and `y` in canonical order; `None` when they are the same code.
+    pub fn new(x: CodeId, y: CodeId) -> Option<Pair> {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => Some(Pair { low: x, high: y }),
+            std::cmp::Ordering::Greater => Some(Pair { low: y, high: x }),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+
+    pub fn low(self) -> CodeId {
+        self.low
+    }
+
+    pub fn high(self) -> CodeId {
+        self.high
+    }
+
+    pub fn contains(self, id: CodeId) -> bool {
+        self.low == id || self.high == id
+    }
+
+    /// The URL segment: `211-vs-503`.
+    pub fn slug(self, protocol: &Protocol) -> String {
+        format!(
+            "{}-vs-{}",
+            protocol.code(self.low).code,
+            protocol.code(self.high).code
+        )
+    }
+}
+
+/// Every unordered pair of a protocol with `n` codes, in order.
+pub fn all_pairs(n: usize) -> impl Iterator<Item = Pair> + Clone {
+    (0..n).flat_map(move |i| {
+        ((i + 1)..n).map(move |j| Pair {
+            low: CodeId(i),
+            high: CodeId(j),
+        })
+    })
+}
+
+/// How many related comparisons a comparison page links to.
+pub const RELATED_LINKS: usize = 6;
+
+/// Every code's neighbours, closest first, computed once per protocol.
+pub struct Relevance {
+    neighbours: Vec<Vec<CodeId>>,
+    scores: Vec<u32>,
+    n: usize,
+}
+
+impl Relevance {
+    pub fn new(protocol: &Protocol) -> Relevance {
+        let n = protocol.codes.len();
+        let mut scores = vec![0; n * n];
+        for x in protocol.ids() {
+            for y in protocol.ids().filter(|&y| y > x) {
+                let s = closeness(protocol, x, y);
+                scores[x.0 * n + y.0] = s;
+                scores[y.0 * n + x.0] = s;
+            }
+        }
+        let neighbours = protocol
+            .ids()
+            .map(|x| {
+                let mut others: Vec<CodeId> = protocol.ids().filter(|&y| y != x).collect();
+                others.sort_by_key(|&y| (std::cmp::Reverse(scores[x.0 * n + y.0]), y));
+                others
+            })
+            .collect();
+        Relevance {
+            neighbours,
+            scores,
+            n,
+        }
+    }
+
+    pub fn score(&self, x: CodeId, y: CodeId) -> u32 {
+        self.scores[x.0 * self.n + y.0]
+    }
+
+    /// The code's comparisons, most relevant first.
+    pub fn comparisons_of(&self, id: CodeId) -> impl Iterator<Item = Pair> + '_ {
+        self.neighbours[id.0]
+            .iter()
+            .filter_map(move |&y| Pair::new(id, y))
+    }
+
+    /// Comparisons a reader of `pair` is likely to want next: the pair with one code swapped
+    /// for a close sibling of it. Half keep each code where the protocol has enough codes, so a
+    /// reader can follow either side.
+    pub fn related(&self, pair: Pair) -> Vec<Pair> {
+        let (a, b) = (pair.low, pair.high);
+        // Keep `kept`, replace `swapped` by its closest neighbours.
+        let swaps = |kept: CodeId, swapped: CodeId| {
+            self.neighbours[swapped.0]
+                .iter()
+                .filter(move |&&c| c != kept)
+                .filter_map(move |&c| Pair::new(kept, c).map(|p| (self.score(swapped, c), p)))
+        };
+        let half = RELATED_LINKS / 2;
+        let mut chosen: Vec<(u32, Pair)> = swaps(b, a)
+            .take(half)
+            .chain(swaps(a, b).take(half))
+            .collect();
+        // A protocol too small for three on one side fills up from the other.
+        if chosen.len() < RELATED_LINKS {
+            let seen: HashSet<Pair> = chosen.iter().map(|&(_, p)| p).collect();
+            let more: Vec<_> = swaps(b, a)
+                .chain(swaps(a, b))
+                .filter(|(_, p)| !seen.contains(p))
+                .take(RELATED_LINKS - chosen.len())
+                .collect();
+            chosen.extend(more);
+        }
+        chosen.sort_by_key(|&(score, p)| (std::cmp::Reverse(score), p));
+        chosen.dedup_by_key(|(_, p)| *p);
+        chosen.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+/// How closely two codes relate, for ranking; higher is closer, and it is symmetric.
+/// Authors' `confused_with` lists weigh most, then class, function group, shared commands and
+/// numeric nearness.
+pub fn closeness(protocol: &Protocol, x: CodeId, y: CodeId) -> u32 {
+    let (cx, cy) = (protocol.code(x), protocol.code(y));
+    let mut score = 0;
+    let listed = |from: &crate::catalog::Code, to: CodeId| from.confused_with.contains(&to);
+    score += 40 * (listed(cx, y) as u32 + listed(cy, x) as u32);
+    if cx.class == cy.class {
+        score += 20;
+    }
+    if cx.group.is_some() && cx.group == cy.group {
+        score += 12;
+    }
+    if cx.kind == Kind::ClientError || cy.kind == Kind::ClientError {
+        // Socket errors relate to connection replies, which have no shared commands to show it.
+        let connection = |c: &crate::catalog::Code| {
+            c.kind == Kind::ClientError || c.group.is_some_and(|g| protocol.groups[g].digit == '2')
+        };
+        if connection(cx) && connection(cy) {
+            score += 10;
+        }
+    }
+    let shared = cx
+        .returned_by
+        .iter()
+        .filter(|c| cy.returned_by.contains(c))
+        .count() as u32;
+    score += 2 * shared.min(6);
+    let distance = cx.number.abs_diff(cy.number);
+    score += 5u32.saturating_sub(distance / 10);
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_canonical_and_complete() {
+        let pairs: Vec<Pair> = all_pairs(5).collect();
+        assert_eq!(pairs.len(), 10);
+        assert!(pairs.iter().all(|p| p.low() < p.high()));
+        assert_eq!(
+            Pair::new(CodeId(3), CodeId(1)),
+            Pair::new(CodeId(1), CodeId(3))
+        );
+        assert_eq!(Pair::new(CodeId(2), CodeId(2)), None);
+        let unique: HashSet<_> = pairs.iter().collect();
+        assert_eq!(unique.len(), 10);
+    }
+}

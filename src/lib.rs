@@ -1,0 +1,20 @@
+//! statusref: a static site generator for protocol reply codes, with a page for every code and
+//! for every pair of codes within a protocol.
+//!
+//! The build is one pipeline, one module per stage, data flowing one way:
+//! [`load`] (files to sources) → [`catalog`] (validated model) → [`compare`] (pairs and
+//! relevance) → [`render`] (Tera contexts, with sentences from [`prose`]) → [`write`] (the output
+//! folder). [`site`] runs the stages in order.
+
+pub mod catalog;
+pub mod compare;
+pub mod error;
+pub mod load;
+pub mod prose;
+pub mod render;
+pub mod site;
+pub mod write;
+
+pub use error::{Diagnostic, Error, Result};
+pub use load::LinkStyle;
+pub use site::{BuildOptions, BuildReport, build, load_catalog};

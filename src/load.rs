@@ -1,0 +1,866 @@
+//! Load: reads `content/` into typed sources, one per file, and renders their markdown once.
+//!
+//! This stage knows file formats (TOML settings, `+++` front matter, markdown sections) and
+//! reports syntax problems with file and line. It does not know what the values mean: whether a
+//! code exists, or a status is allowed, is the catalog's business. A file that fails here is left
+//! out and its problems reported, so one run lists the problems of every file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use walkdir::WalkDir;
+
+use crate::error::Diagnostic;
+
+/// How rendered pages link to each other; chosen before loading because markdown is rendered
+/// here, once, with its internal links already resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkStyle {
+    /// `../503/`: for a site served over HTTP.
+    #[default]
+    Directory,
+    /// `../503/index.html`: for a site opened from disk.
+    File,
+}
+
+impl LinkStyle {
+    /// The href from a page one folder deep inside a protocol (a code or comparison page) to a
+    /// sibling page `slug` of the same protocol.
+    pub fn sibling(self, slug: &str) -> String {
+        match self {
+            LinkStyle::Directory => format!("../{slug}/"),
+            LinkStyle::File => format!("../{slug}/index.html"),
+        }
+    }
+}
+
+/// A value together with the line it was written on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolConfig {
+    pub slug: String,
+    pub name: String,
+    pub full_name: String,
+    pub specs: Vec<String>,
+    pub summary: String,
+    pub code_digits: usize,
+    pub classes: Vec<DigitMeaning>,
+    #[serde(default)]
+    pub groups: Vec<DigitMeaning>,
+    #[serde(default)]
+    pub client_errors: Option<ClientErrorConfig>,
+}
+
+/// What one digit value means: a first digit (class) or a second digit (function group).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigitMeaning {
+    pub digit: String,
+    pub label: String,
+    /// A complete sentence.
+    pub meaning: String,
+    /// A complete sentence in the imperative, for classes; groups have none.
+    #[serde(default)]
+    pub client_action: Option<String>,
+}
+
+/// Numbers that clients print for their own failures, which a protocol's pages still explain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientErrorConfig {
+    pub code_digits: usize,
+    pub label: String,
+    pub meaning: String,
+    pub client_action: String,
+}
+
+/// The keys a code file's front matter may have. Kept beside [`FrontMatter`] so that errors can
+/// suggest the nearest one.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "code",
+    "name",
+    "summary",
+    "status",
+    "specs",
+    "returned_by",
+    "confused_with",
+    "kind",
+    "used_by",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    summary: Spanned<String>,
+    status: Spanned<String>,
+    specs: Spanned<Vec<String>>,
+    returned_by: Spanned<Vec<String>>,
+    confused_with: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    #[serde(default)]
+    used_by: Option<Spanned<String>>,
+}
+
+/// One `## ` section of a code file, rendered.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub title: String,
+    pub line: usize,
+    /// For the code's own page, where sections are `<h2>`.
+    pub html: String,
+    /// For a comparison page, where the code is an `<h2>` and its sections one level lower.
+    pub html_nested: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeSource {
+    pub path: PathBuf,
+    pub code: Located<String>,
+    pub name: Located<String>,
+    pub summary: Located<String>,
+    pub status: Located<String>,
+    pub specs: Located<Vec<String>>,
+    pub returned_by: Located<Vec<String>>,
+    pub confused_with: Vec<Located<String>>,
+    pub confused_with_line: usize,
+    pub kind: Option<Located<String>>,
+    pub used_by: Option<Located<String>>,
+    pub sections: Vec<Section>,
+    /// Targets of `@` links in the body, for the catalog to check.
+    pub links: Vec<Located<String>>,
+    /// The line of the opening `+++`, for problems with the front matter as a whole.
+    pub front_matter_line: usize,
+}
+
+/// A hand-written note on one pair, shown on that comparison page.
+#[derive(Debug, Clone)]
+pub struct PairNoteSource {
+    pub path: PathBuf,
+    /// The two codes as the file name spells them.
+    pub first: String,
+    pub second: String,
+    pub html: String,
+    pub links: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProtocolSource {
+    pub dir: PathBuf,
+    pub config_path: PathBuf,
+    pub config: ProtocolConfig,
+    pub codes: Vec<CodeSource>,
+    /// File stems of code files that could not be loaded; their problems are already reported.
+    pub unreadable_codes: Vec<String>,
+    pub pair_notes: Vec<PairNoteSource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub site_path: PathBuf,
+    pub site: SiteConfig,
+    pub protocols: Vec<ProtocolSource>,
+}
+
+/// What loading found: the sources that parsed, and the problems of those that did not.
+pub struct Loaded {
+    pub source: Option<Source>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub const PROTOCOL_FILE: &str = "_protocol.toml";
+pub const SITE_FILE: &str = "site.toml";
+pub const PAIRS_DIR: &str = "pairs";
+/// Files over this size are refused rather than read: no page needs one, and a stray dump in
+/// content/ should not stall a build.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads every file under `content_dir`.
+pub fn load(content_dir: &Path, links: LinkStyle) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let site_path = content_dir.join(SITE_FILE);
+    let site = read_text(&site_path, &mut diagnostics)
+        .and_then(|text| parse_toml::<SiteConfig>(&text, &site_path, 0, &mut diagnostics));
+
+    // Group files by protocol folder first, so a folder's _protocol.toml is read before its codes
+    // whatever order the file system lists them in.
+    let mut folders: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let walker = WalkDir::new(content_dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(content_dir).to_path_buf();
+                diagnostics.push(Diagnostic::new(&path, format!("cannot be read: {err}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = path.strip_prefix(content_dir).unwrap_or(path);
+        let depth = rel.components().count();
+        match depth {
+            1 if name == SITE_FILE => {}
+            2 => folders
+                .entry(path.parent().unwrap_or(content_dir).to_path_buf())
+                .or_default()
+                .push(path.to_path_buf()),
+            3 if rel.components().nth(1).is_some_and(|c| c.as_os_str() == PAIRS_DIR) => {
+                let proto = path
+                    .parent()
+                    .and_then(Path::parent)
+                    .unwrap_or(content_dir)
+                    .to_path_buf();
+                folders.entry(proto).or_default().push(path.to_path_buf());
+            }
+            _ if is_content_file(&name) => diagnostics.push(
+                Diagnostic::new(path, "is not where content belongs").hint(
+                    "put settings in content/site.toml, a protocol in content/<protocol>/_protocol.toml, \
+                     codes in content/<protocol>/<code>.md and pair notes in content/<protocol>/pairs/<a>-vs-<b>.md",
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    let mut protocols = Vec::new();
+    for (dir, files) in folders {
+        if let Some(protocol) = load_protocol(&dir, &files, links, &mut diagnostics) {
+            protocols.push(protocol);
+        }
+    }
+
+    Loaded {
+        source: site.map(|site| Source {
+            site_path,
+            site,
+            protocols,
+        }),
+        diagnostics,
+    }
+}
+
+fn is_content_file(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".toml")
+}
+
+fn load_protocol(
+    dir: &Path,
+    files: &[PathBuf],
+    links: LinkStyle,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ProtocolSource> {
+    let config_path = dir.join(PROTOCOL_FILE);
+    if !files.contains(&config_path) {
+        let contents: Vec<_> = files.iter().filter(|f| has_extension(f, "md")).collect();
+        if !contents.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(&config_path, "is missing, so the codes in this folder have no protocol")
+                    .hint("create it with slug, name, full_name, specs, summary, code_digits and [[classes]]"),
+            );
+        }
+        return None;
+    }
+    let config = read_text(&config_path, diagnostics)
+        .and_then(|text| parse_toml::<ProtocolConfig>(&text, &config_path, 0, diagnostics));
+
+    let mut codes = Vec::new();
+    let mut unreadable_codes = Vec::new();
+    let mut pair_notes = Vec::new();
+    for file in files {
+        if file == &config_path {
+            continue;
+        }
+        let in_pairs = file
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == PAIRS_DIR);
+        if !has_extension(file, "md") {
+            if has_extension(file, "toml") {
+                diagnostics.push(
+                    Diagnostic::new(file, "is not a file statusref reads")
+                        .hint(format!("protocol settings belong in {PROTOCOL_FILE}")),
+                );
+            }
+            continue;
+        }
+        let text = read_text(file, diagnostics);
+        if in_pairs {
+            if let Some(note) =
+                text.and_then(|text| load_pair_note(file, &text, links, diagnostics))
+            {
+                pair_notes.push(note);
+            }
+        } else {
+            match text.and_then(|text| load_code(file, &text, links, diagnostics)) {
+                Some(code) => codes.push(code),
+                None => unreadable_codes.push(
+                    file.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                ),
+            }
+        }
+    }
+    config.map(|config| ProtocolSource {
+        dir: dir.to_path_buf(),
+        config_path,
+        config,
+        codes,
+        unreadable_codes,
+        pair_notes,
+    })
+}
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e == ext)
+}
+
+fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let size = match fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(err) => {
+            diagnostics.push(Diagnostic::new(path, format!("cannot be read: {err}")));
+            return None;
+        }
+    };
+    if size > MAX_FILE_BYTES {
+        diagnostics.push(
+            Diagnostic::new(
+                path,
+                format!("is {size} bytes; content files may be at most {MAX_FILE_BYTES} bytes"),
+            )
+            .hint("a code page needs a few kilobytes; check that this is the file you meant"),
+        );
+        return None;
+    }
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(Diagnostic::new(path, format!("cannot be read: {err}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let line = 1 + err.as_bytes()[..valid]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            diagnostics.push(
+                Diagnostic::new(path, format!("is not valid UTF-8 (at byte {valid})"))
+                    .at_line(line)
+                    .hint("save the file as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses TOML that starts at line `first_line + 1` of `path`, turning any error into a
+/// diagnostic with the right line, the field it concerns and, for a misspelt key, the nearest
+/// known one.
+fn parse_toml<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match toml::from_str::<T>(text) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            diagnostics.push(toml_diagnostic(&err, text, path, first_line));
+            None
+        }
+    }
+}
+
+fn toml_diagnostic(
+    err: &toml::de::Error,
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let line = first_line + err.span().map_or(1, |span| line_of(text, span.start));
+    let mut diagnostic = Diagnostic::new(path, message.clone()).at_line(line);
+    if let Some(field) = backticked(&message) {
+        diagnostic = diagnostic.field(field);
+        if message.starts_with("unknown field") {
+            let expected: Vec<&str> = message
+                .split("expected")
+                .nth(1)
+                .map(|rest| rest.split('`').skip(1).step_by(2).collect())
+                .unwrap_or_default();
+            if let Some(nearest) = nearest(field, &expected) {
+                diagnostic = diagnostic.hint(format!("did you mean `{nearest}`?"));
+            }
+        }
+    }
+    diagnostic
+}
+
+/// The first `word` in backticks in a serde message: the field it is about.
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// The known name closest to a misspelt one, if any is close enough to be a likely typo.
+pub fn nearest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), *k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// Splits `+++`-fenced front matter from the body. Returns the front matter, the body, and the
+/// 0-based line index at which each starts.
+fn split_front_matter(text: &str) -> Result<(&str, usize, &str, usize), &'static str> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text_no_bom.split_inclusive('\n');
+    let first = lines
+        .next()
+        .ok_or("is empty; a code file starts with `+++` front matter")?;
+    if first.trim_end() != "+++" {
+        return Err("does not start with a `+++` line; a code file starts with `+++` front matter");
+    }
+    let front_start = first.len();
+    let mut offset = front_start;
+    // `line` counts the lines before `l`: the closing fence's 0-based index.
+    for (line, l) in (1..).zip(lines) {
+        if l.trim_end() == "+++" {
+            let front = &text_no_bom[front_start..offset];
+            let body = &text_no_bom[offset + l.len()..];
+            return Ok((front, 1, body, line + 1));
+        }
+        offset += l.len();
+    }
+    Err("has no closing `+++` line after its front matter")
+}
+
+fn located<T>(spanned: Spanned<T>, text: &str, first_line: usize) -> Located<T> {
+    let line = first_line + line_of(text, spanned.span().start);
+    Located {
+        value: spanned.into_inner(),
+        line,
+    }
+}
+
+fn load_code(
+    path: &Path,
+    text: &str,
+    links: LinkStyle,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CodeSource> {
+    let (front, front_line, body, body_line) = match split_front_matter(text) {
+        Ok(parts) => parts,
+        Err(message) => {
+            diagnostics.push(Diagnostic::new(path, message).at_line(1));
+            return None;
+        }
+    };
+    let fm: FrontMatter = parse_toml(front, path, front_line, diagnostics)?;
+    let loc = |s| located(s, front, front_line);
+    let confused_with_line = front_line + line_of(front, fm.confused_with.span().start);
+    let (sections, found_links) = split_sections(path, body, body_line, links, diagnostics)?;
+    Some(CodeSource {
+        path: path.to_path_buf(),
+        code: loc(fm.code),
+        name: loc(fm.name),
+        summary: loc(fm.summary),
+        status: loc(fm.status),
+        specs: located(fm.specs, front, front_line),
+        returned_by: located(fm.returned_by, front, front_line),
+        confused_with: fm.confused_with.into_inner().into_iter().map(loc).collect(),
+        confused_with_line,
+        kind: fm.kind.map(loc),
+        used_by: fm.used_by.map(loc),
+        sections,
+        links: found_links,
+        front_matter_line: 1,
+    })
+}
+
+/// Splits a code body into its `## ` sections and renders each. Headings inside fenced code are
+/// not sections, which is why this walks markdown events rather than lines.
+fn split_sections(
+    path: &Path,
+    body: &str,
+    body_line: usize,
+    links: LinkStyle,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Vec<Section>, Vec<Located<String>>)> {
+    let mut starts: Vec<(Range<usize>, String)> = Vec::new();
+    let mut in_h2: Option<(Range<usize>, String)> = None;
+    let mut ok = true;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let line = body_line + line_of(body, range.start);
+                match level {
+                    HeadingLevel::H1 => {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                path,
+                                "has a `# ` heading; the page title comes from `code` and `name`",
+                            )
+                            .at_line(line)
+                            .hint("use `## ` for sections and `### ` inside them"),
+                        );
+                        ok = false;
+                    }
+                    HeadingLevel::H2 => in_h2 = Some((range, String::new())),
+                    _ => {}
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_h2.is_some() => {
+                if let Some((_, title)) = in_h2.as_mut() {
+                    title.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some((range, title)) = in_h2.take() {
+                    starts.push((range, title.trim().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let preamble_end = starts.first().map_or(body.len(), |(r, _)| r.start);
+    if !body[..preamble_end].trim().is_empty() {
+        let first = body[..preamble_end]
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(0);
+        diagnostics.push(
+            Diagnostic::new(path, "has text before its first `## ` section")
+                .at_line(body_line + line_of(body, first))
+                .hint("start the body with `## Description`"),
+        );
+        ok = false;
+    }
+    let mut sections = Vec::new();
+    let mut found_links = Vec::new();
+    for (i, (range, title)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(body.len(), |(r, _)| r.start);
+        let text = &body[range.end..end];
+        let line = body_line + line_of(body, range.start);
+        let text_line = body_line + line_of(body, range.end) - 1;
+        let html = render_markdown(
+            text,
+            0,
+            links,
+            path,
+            text_line,
+            &mut found_links,
+            diagnostics,
+        );
+        let html_nested = render_markdown(
+            text,
+            1,
+            links,
+            path,
+            text_line,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        sections.push(Section {
+            title: title.clone(),
+            line,
+            html,
+            html_nested,
+        });
+    }
+    ok.then_some((sections, found_links))
+}
+
+fn load_pair_note(
+    path: &Path,
+    text: &str,
+    links: LinkStyle,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PairNoteSource> {
+    let stem = path.file_stem()?.to_string_lossy();
+    let Some((first, second)) = stem.split_once("-vs-") else {
+        diagnostics.push(
+            Diagnostic::new(path, "is not named like a pair").hint(
+                "name pair notes <a>-vs-<b>.md with the lower code first, e.g. 530-vs-550.md",
+            ),
+        );
+        return None;
+    };
+    let mut ok = true;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading {
+            level: level @ (HeadingLevel::H1 | HeadingLevel::H2),
+            ..
+        }) = event
+        {
+            diagnostics.push(
+                Diagnostic::new(path, format!("has a level-{} heading", level as usize))
+                    .at_line(line_of(text, range.start))
+                    .hint("the page gives the note its heading; use `### ` inside a note"),
+            );
+            ok = false;
+        }
+    }
+    let mut found_links = Vec::new();
+    let html = render_markdown(text, 0, links, path, 0, &mut found_links, diagnostics);
+    ok.then(|| PairNoteSource {
+        path: path.to_path_buf(),
+        first: first.to_string(),
+        second: second.to_string(),
+        html,
+        links: found_links,
+    })
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders markdown to HTML, shifting headings down by `shift` levels and rewriting `@target`
+/// links to sibling pages. Records each `@` target with its line so the catalog can check it.
+fn render_markdown(
+    text: &str,
+    shift: usize,
+    links: LinkStyle,
+    path: &Path,
+    first_line: usize,
+    found: &mut Vec<Located<String>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let shift_level = |level: HeadingLevel| {
+        HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
+    };
+    let events = Parser::new_ext(text, markdown_options())
+        .into_offset_iter()
+        .map(|(event, range)| match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: shift_level(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift_level(level))),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match dest_url.strip_prefix('@') {
+                    Some(target) => {
+                        found.push(Located {
+                            value: target.to_string(),
+                            line: first_line + line_of(text, range.start),
+                        });
+                        CowStr::from(links.sibling(target))
+                    }
+                    None => {
+                        if link_type == LinkType::Inline && dest_url.starts_with('/') {
+                            diagnostics.push(
+                                Diagnostic::new(path, format!("links to `{dest_url}` with a site-absolute path"))
+                                    .at_line(first_line + line_of(text, range.start))
+                                    .hint("link to another code as [503](@503) and to a comparison as [211 vs 503](@211-vs-503)"),
+                            );
+                        }
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        });
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_text(front: &str, body: &str) -> String {
+        format!("+++\n{front}+++\n{body}")
+    }
+
+    const FRONT: &str = "code = \"503\"\nname = \"Bad Sequence\"\nsummary = \"The server refused it.\"\nstatus = \"standard\"\nspecs = [\"RFC 959 §4.2.1\"]\nreturned_by = [\"PASS\"]\nconfused_with = [\"530\"]\n";
+    const BODY: &str = "\n## Description\n\nText [530](@530).\n\n## When you see it\n\n```\n## not a heading\n```\n\n## How to fix\n\n### As a client user\n\nDo it.\n";
+
+    #[test]
+    fn loads_sections_and_links() {
+        let mut d = Vec::new();
+        let code = load_code(
+            Path::new("503.md"),
+            &code_text(FRONT, BODY),
+            LinkStyle::Directory,
+            &mut d,
+        )
+        .expect("loads");
+        assert!(d.is_empty(), "{d:?}");
+        let titles: Vec<_> = code.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Description", "When you see it", "How to fix"]);
+        assert!(code.sections[0].html.contains(r#"href="../530/""#));
+        assert_eq!(code.links[0].value, "530");
+        assert_eq!(code.links[0].line, 14);
+        assert!(code.sections[2].html.contains("<h3>"));
+        assert!(code.sections[2].html_nested.contains("<h4>"));
+        assert_eq!(code.status.line, 5);
+        assert_eq!(code.confused_with[0].line, 8);
+    }
+
+    #[test]
+    fn file_links_name_the_index() {
+        let mut d = Vec::new();
+        let code = load_code(
+            Path::new("503.md"),
+            &code_text(FRONT, BODY),
+            LinkStyle::File,
+            &mut d,
+        )
+        .unwrap();
+        assert!(
+            code.sections[0]
+                .html
+                .contains(r#"href="../530/index.html""#)
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_line_field_and_nearest_key() {
+        let mut d = Vec::new();
+        let front = FRONT.replace("status =", "statsu =");
+        assert!(
+            load_code(
+                Path::new("x.md"),
+                &code_text(&front, BODY),
+                LinkStyle::Directory,
+                &mut d
+            )
+            .is_none()
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(5));
+        assert_eq!(d[0].field.as_deref(), Some("statsu"));
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `status`?"));
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let mut d = Vec::new();
+        let front = FRONT.replace("summary = \"The server refused it.\"\n", "");
+        assert!(
+            load_code(
+                Path::new("x.md"),
+                &code_text(&front, BODY),
+                LinkStyle::Directory,
+                &mut d
+            )
+            .is_none()
+        );
+        assert_eq!(d[0].field.as_deref(), Some("summary"), "{d:?}");
+    }
+
+    #[test]
+    fn malformed_toml_names_its_line() {
+        let mut d = Vec::new();
+        let front = FRONT.replace("status = \"standard\"", "status = standard\"");
+        assert!(
+            load_code(
+                Path::new("x.md"),
+                &code_text(&front, BODY),
+                LinkStyle::Directory,
+                &mut d
+            )
+            .is_none()
+        );
+        assert_eq!(d[0].line, Some(5), "{d:?}");
+    }
+
+    #[test]
+    fn front_matter_must_open_and_close() {
+        for text in ["", "code = 1\n", "+++\ncode = \"1\"\n"] {
+            let mut d = Vec::new();
+            assert!(load_code(Path::new("x.md"), text, LinkStyle::Directory, &mut d).is_none());
+            assert_eq!(d.len(), 1, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn text_before_first_section_and_h1_are_errors() {
+        let mut d = Vec::new();
+        let body = "Stray text.\n\n# Title\n\n## Description\n";
+        assert!(
+            load_code(
+                Path::new("x.md"),
+                &code_text(FRONT, body),
+                LinkStyle::Directory,
+                &mut d
+            )
+            .is_none()
+        );
+        assert_eq!(d.len(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn nearest_only_suggests_close_names() {
+        assert_eq!(
+            nearest("retuned_by", FRONT_MATTER_KEYS),
+            Some("returned_by")
+        );
+        assert_eq!(nearest("colour", FRONT_MATTER_KEYS), None);
+    }
+}

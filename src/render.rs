@@ -1,0 +1,756 @@
+//! Render: turns catalog entries into HTML through Tera templates.
+//!
+//! Owns the templates (the binary's defaults, overridden file by file by a site's templates/),
+//! the URL of every page, and the context each template sees. Contexts borrow from the catalog;
+//! the markdown in them was rendered once, at load. Not for: composing sentences (`prose`) or
+//! touching the output folder (`write`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::catalog::{Catalog, Class, CodeId, Kind, Protocol};
+use crate::compare::{Pair, Relevance};
+use crate::error::{Error, Result};
+use crate::load::{LinkStyle, SiteConfig};
+use crate::prose;
+
+/// The templates the binary ships; a site's templates/ replaces any of them by name.
+pub const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("protocol.html", include_str!("../templates/protocol.html")),
+    ("code.html", include_str!("../templates/code.html")),
+    ("compare.html", include_str!("../templates/compare.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// A page of the site, named by what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRef {
+    Home,
+    Protocol(usize),
+    Code(usize, CodeId),
+    Pair(usize, Pair),
+    NotFound,
+}
+
+impl PageRef {
+    /// Every page of the site; comparison pages last, as they are the bulk.
+    pub fn all(catalog: &Catalog) -> Vec<PageRef> {
+        let mut pages = vec![PageRef::Home, PageRef::NotFound];
+        for (pi, p) in catalog.protocols.iter().enumerate() {
+            pages.push(PageRef::Protocol(pi));
+            pages.extend(p.ids().map(|id| PageRef::Code(pi, id)));
+        }
+        for (pi, p) in catalog.protocols.iter().enumerate() {
+            pages.extend(
+                crate::compare::all_pairs(p.codes.len()).map(|pair| PageRef::Pair(pi, pair)),
+            );
+        }
+        pages
+    }
+
+    /// The page's folder below the site root ("ftp/503/"), empty for the home page; `None` for
+    /// pages that are a single file.
+    pub fn dir(self, catalog: &Catalog) -> Option<String> {
+        match self {
+            PageRef::Home => Some(String::new()),
+            PageRef::Protocol(pi) => Some(format!("{}/", catalog.protocols[pi].slug)),
+            PageRef::Code(pi, id) => {
+                let p = &catalog.protocols[pi];
+                Some(format!("{}/{}/", p.slug, p.code(id).code))
+            }
+            PageRef::Pair(pi, pair) => {
+                let p = &catalog.protocols[pi];
+                Some(format!("{}/{}/", p.slug, pair.slug(p)))
+            }
+            PageRef::NotFound => None,
+        }
+    }
+
+    /// The file this page is written to, relative to the output folder.
+    pub fn output_path(self, catalog: &Catalog) -> String {
+        match self.dir(catalog) {
+            Some(dir) => format!("{dir}index.html"),
+            None => "404.html".to_string(),
+        }
+    }
+
+    /// Whether the page belongs in the sitemap and has a canonical URL.
+    pub fn is_canonical(self) -> bool {
+        self != PageRef::NotFound
+    }
+}
+
+/// Builds hrefs between pages for one link style.
+#[derive(Debug, Clone)]
+pub struct Links {
+    style: LinkStyle,
+    /// Path of the site below its host, with a trailing slash: "/" or "/docs/".
+    base_path: String,
+    base_url: String,
+}
+
+impl Links {
+    pub fn new(style: LinkStyle, base_url: &str) -> Links {
+        let base_url = base_url.trim_end_matches('/').to_string();
+        let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        Links {
+            style,
+            base_path: format!("{path}/"),
+            base_url,
+        }
+    }
+
+    /// The href from a page in folder `from` (None: the 404 page, which a server shows at any
+    /// depth) to the folder page `to`.
+    pub fn href(&self, from: Option<&str>, to: &str) -> String {
+        let index = match self.style {
+            LinkStyle::Directory => "",
+            LinkStyle::File => "index.html",
+        };
+        match from {
+            Some(from) => {
+                let depth = from.matches('/').count();
+                let up = "../".repeat(depth);
+                let target = format!("{up}{to}{index}");
+                if target.is_empty() {
+                    "./".to_string()
+                } else {
+                    target
+                }
+            }
+            None if self.style == LinkStyle::File => format!("{to}{index}"),
+            None => format!("{}{to}", self.base_path),
+        }
+    }
+
+    /// A file at the site root, such as the stylesheet.
+    pub fn asset(&self, from: Option<&str>, file: &str) -> String {
+        match from {
+            Some(from) => format!("{}{file}", "../".repeat(from.matches('/').count())),
+            None if self.style == LinkStyle::File => file.to_string(),
+            None => format!("{}{file}", self.base_path),
+        }
+    }
+
+    /// The canonical absolute URL of a folder page.
+    pub fn canonical(&self, dir: &str) -> String {
+        format!("{}/{dir}", self.base_url)
+    }
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    description: String,
+    canonical: Option<String>,
+    css: String,
+    home: String,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct CodeLink<'a> {
+    code: &'a str,
+    name: &'a str,
+    summary: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ClassView<'a> {
+    label: &'a str,
+    meaning: &'a str,
+    client_action: &'a str,
+    codes: Vec<CodeLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    id: String,
+    html: &'a str,
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct CodeView<'a> {
+    code: &'a str,
+    name: &'a str,
+    label: String,
+    summary: &'a str,
+    href: String,
+    facts: Vec<Fact>,
+    sections: Vec<SectionView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PairLink {
+    text: String,
+    href: String,
+}
+
+/// A row of the side-by-side table; a code without that fact shows a dash.
+#[derive(Serialize)]
+struct Row {
+    label: &'static str,
+    a: String,
+    b: String,
+}
+
+/// Merges two codes' facts into rows, in the order facts are listed.
+fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
+    const ORDER: [&str; 7] = [
+        "Class",
+        "What the client does",
+        "Function group",
+        "Status",
+        "Who uses it",
+        "Returned by",
+        "Defined in",
+    ];
+    let value = |facts: &[Fact], label: &str| {
+        facts
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+    };
+    ORDER
+        .iter()
+        .filter_map(|&label| match (value(a, label), value(b, label)) {
+            (None, None) => None,
+            (x, y) => Some(Row {
+                label,
+                a: x.unwrap_or_else(|| "—".to_string()),
+                b: y.unwrap_or_else(|| "—".to_string()),
+            }),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct WhichView {
+    label: String,
+    text: String,
+}
+
+pub struct Renderer<'c> {
+    tera: Tera,
+    catalog: &'c Catalog,
+    links: Links,
+    relevance: Vec<Relevance>,
+}
+
+/// Reads a site's templates/ over the defaults and parses them all.
+pub fn load_templates(dir: &Path) -> Result<Tera> {
+    let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(
+                    "cannot read template",
+                    &path,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("file system loop")),
+                )
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let text = fs::read_to_string(entry.path())
+                .map_err(|e| Error::io("cannot read template", entry.path(), e))?;
+            sources.insert(name, text);
+        }
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| Error::template("the templates could not be parsed", &e))?;
+    Ok(tera)
+}
+
+impl<'c> Renderer<'c> {
+    pub fn new(tera: Tera, catalog: &'c Catalog, style: LinkStyle) -> Renderer<'c> {
+        let links = Links::new(style, &catalog.site.base_url);
+        let relevance = catalog.protocols.iter().map(Relevance::new).collect();
+        Renderer {
+            tera,
+            catalog,
+            links,
+            relevance,
+        }
+    }
+
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+
+    /// Renders one page into `out`.
+    pub fn render(&self, page: PageRef, out: &mut Vec<u8>) -> Result<()> {
+        let (template, context) = match page {
+            PageRef::Home => ("index.html", self.home()),
+            PageRef::Protocol(pi) => ("protocol.html", self.protocol(pi)),
+            PageRef::Code(pi, id) => ("code.html", self.code(pi, id)),
+            PageRef::Pair(pi, pair) => ("compare.html", self.pair(pi, pair)),
+            PageRef::NotFound => ("404.html", self.not_found()),
+        };
+        let context = context.map_err(|e| {
+            Error::template(
+                format!(
+                    "cannot build the context for {}",
+                    page.output_path(self.catalog)
+                ),
+                &e,
+            )
+        })?;
+        self.tera.render_to(template, &context, out).map_err(|e| {
+            Error::template(
+                format!(
+                    "cannot render {} with {template}",
+                    page.output_path(self.catalog)
+                ),
+                &e,
+            )
+        })
+    }
+
+    fn site(&self) -> &SiteConfig {
+        &self.catalog.site
+    }
+
+    fn context(&self, meta: PageMeta, extra: impl Serialize) -> tera::TeraResult<Context> {
+        #[derive(Serialize)]
+        struct Site<'a> {
+            title: &'a str,
+            description: &'a str,
+            language: &'a str,
+            base_url: &'a str,
+        }
+        let site = self.site();
+        let mut context = Context::from_serialize(&extra)?;
+        context.insert(
+            "site",
+            &Site {
+                title: &site.title,
+                description: &site.description,
+                language: &site.language,
+                base_url: &site.base_url,
+            },
+        );
+        context.insert("page", &meta);
+        Ok(context)
+    }
+
+    fn meta(
+        &self,
+        from: Option<&str>,
+        title: String,
+        description: String,
+        trail: Vec<(String, String)>,
+    ) -> PageMeta {
+        let mut breadcrumbs = vec![Crumb {
+            name: "Home".to_string(),
+            href: self.links.href(from, ""),
+        }];
+        breadcrumbs.extend(trail.into_iter().map(|(name, to)| Crumb {
+            href: self.links.href(from, &to),
+            name,
+        }));
+        PageMeta {
+            title,
+            description,
+            canonical: from.map(|dir| self.links.canonical(dir)),
+            css: self.links.asset(from, "style.css"),
+            home: self.links.href(from, ""),
+            breadcrumbs,
+        }
+    }
+
+    fn code_link<'a>(&self, from: &str, p: &'a Protocol, id: CodeId) -> CodeLink<'a> {
+        let code = p.code(id);
+        CodeLink {
+            code: &code.code,
+            name: &code.name,
+            summary: &code.summary,
+            href: self
+                .links
+                .href(Some(from), &format!("{}/{}/", p.slug, code.code)),
+        }
+    }
+
+    fn home(&self) -> tera::TeraResult<Context> {
+        #[derive(Serialize)]
+        struct ProtocolLink<'a> {
+            name: &'a str,
+            full_name: &'a str,
+            summary: &'a str,
+            codes: usize,
+            pairs: usize,
+            href: String,
+        }
+        let protocols: Vec<ProtocolLink> = self
+            .catalog
+            .protocols
+            .iter()
+            .map(|p| ProtocolLink {
+                name: &p.name,
+                full_name: &p.full_name,
+                summary: &p.summary,
+                codes: p.codes.len(),
+                pairs: p.pair_count(),
+                href: self.links.href(Some(""), &format!("{}/", p.slug)),
+            })
+            .collect();
+        let meta = self.meta(
+            Some(""),
+            self.site().title.clone(),
+            self.site().description.clone(),
+            vec![],
+        );
+        #[derive(Serialize)]
+        struct Home<'a> {
+            protocols: Vec<ProtocolLink<'a>>,
+        }
+        self.context(meta, Home { protocols })
+    }
+
+    fn protocol(&self, pi: usize) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let dir = format!("{}/", p.slug);
+        let classes: Vec<ClassView> = p
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(ci, class)| ClassView {
+                label: &class.label,
+                meaning: &class.meaning,
+                client_action: &class.client_action,
+                codes: p
+                    .ids()
+                    .filter(|&id| p.code(id).class == ci)
+                    .map(|id| self.code_link(&dir, p, id))
+                    .collect(),
+            })
+            .filter(|c| !c.codes.is_empty())
+            .collect();
+        let title = format!("{} reply codes", p.name);
+        let description = format!(
+            "All {} {} reply codes explained by class, with what each means, when you see it and how to fix it, and {} side-by-side comparisons.",
+            p.codes.len(),
+            p.name,
+            p.pair_count()
+        );
+        let meta = self.meta(
+            Some(&dir),
+            title,
+            description,
+            vec![(p.name.clone(), dir.clone())],
+        );
+        #[derive(Serialize)]
+        struct ProtocolPage<'a> {
+            name: &'a str,
+            full_name: &'a str,
+            summary: &'a str,
+            specs: &'a [String],
+            codes: usize,
+            pairs: usize,
+            classes: Vec<ClassView<'a>>,
+        }
+        self.context(
+            meta,
+            ProtocolPage {
+                name: &p.name,
+                full_name: &p.full_name,
+                summary: &p.summary,
+                specs: &p.specs,
+                codes: p.codes.len(),
+                pairs: p.pair_count(),
+                classes,
+            },
+        )
+    }
+
+    fn facts(&self, p: &Protocol, id: CodeId) -> Vec<Fact> {
+        let code = p.code(id);
+        let class: &Class = p.class_of(id);
+        let mut facts = vec![Fact {
+            label: "Class",
+            value: match code.kind {
+                Kind::Reply => class.label.clone(),
+                Kind::ClientError => {
+                    "None: an error the client reports, not a server reply".to_string()
+                }
+            },
+        }];
+        facts.push(Fact {
+            label: "What the client does",
+            value: class.client_action.clone(),
+        });
+        if let Some(group) = p.group_of(id) {
+            facts.push(Fact {
+                label: "Function group",
+                value: group.label.clone(),
+            });
+        }
+        facts.push(Fact {
+            label: "Status",
+            value: code.status.as_str().to_string(),
+        });
+        if let Some(used_by) = &code.used_by {
+            facts.push(Fact {
+                label: "Who uses it",
+                value: used_by.clone(),
+            });
+        }
+        facts.push(Fact {
+            label: "Returned by",
+            value: if code.returned_by.is_empty() {
+                "No command".to_string()
+            } else {
+                code.returned_by.join(", ")
+            },
+        });
+        facts.push(Fact {
+            label: "Defined in",
+            value: if code.specs.is_empty() {
+                "No specification".to_string()
+            } else {
+                code.specs.join("; ")
+            },
+        });
+        facts
+    }
+
+    fn code_view<'a>(&self, from: &str, p: &'a Protocol, id: CodeId, nested: bool) -> CodeView<'a> {
+        let code = p.code(id);
+        CodeView {
+            code: &code.code,
+            name: &code.name,
+            label: prose::label(code),
+            summary: &code.summary,
+            href: self
+                .links
+                .href(Some(from), &format!("{}/{}/", p.slug, code.code)),
+            facts: self.facts(p, id),
+            sections: code
+                .sections
+                .iter()
+                .map(|s| SectionView {
+                    title: &s.title,
+                    id: format!("{}-{}", code.code, slugify(&s.title)),
+                    html: if nested { &s.html_nested } else { &s.html },
+                })
+                .collect(),
+        }
+    }
+
+    fn pair_link(&self, from: &str, p: &Protocol, pair: Pair) -> PairLink {
+        PairLink {
+            text: format!(
+                "{} vs {}",
+                prose::label(p.code(pair.low())),
+                prose::label(p.code(pair.high()))
+            ),
+            href: self
+                .links
+                .href(Some(from), &format!("{}/{}/", p.slug, pair.slug(p))),
+        }
+    }
+
+    fn code(&self, pi: usize, id: CodeId) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let code = p.code(id);
+        let dir = format!("{}/{}/", p.slug, code.code);
+        let comparisons: Vec<PairLink> = self.relevance[pi]
+            .comparisons_of(id)
+            .map(|pair| self.pair_link(&dir, p, pair))
+            .collect();
+        let title = format!("{} {}", p.name, prose::label(code));
+        let meta = self.meta(
+            Some(&dir),
+            title.clone(),
+            code.summary.clone(),
+            vec![
+                (p.name.clone(), format!("{}/", p.slug)),
+                (code.code.clone(), dir.clone()),
+            ],
+        );
+        #[derive(Serialize)]
+        struct CodePage<'a> {
+            heading: String,
+            code: CodeView<'a>,
+            comparisons: Vec<PairLink>,
+            protocol: &'a str,
+        }
+        self.context(
+            meta,
+            CodePage {
+                heading: title,
+                code: self.code_view(&dir, p, id, false),
+                comparisons,
+                protocol: &p.name,
+            },
+        )
+    }
+
+    fn pair(&self, pi: usize, pair: Pair) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let (a, b) = (pair.low(), pair.high());
+        let dir = format!("{}/{}/", p.slug, pair.slug(p));
+        let heading = prose::pair_heading(p, a, b);
+        let (which, rule) = prose::which(p, a, b);
+        let related: Vec<PairLink> = self.relevance[pi]
+            .related(pair)
+            .into_iter()
+            .map(|r| self.pair_link(&dir, p, r))
+            .collect();
+        let description = format!(
+            "{} {} vs {}: what each reply means, when you see it, how to fix it, and the key differences between them.",
+            p.name,
+            p.code(a).code,
+            p.code(b).code
+        );
+        let crumb = format!("{} vs {}", p.code(a).code, p.code(b).code);
+        let meta = self.meta(
+            Some(&dir),
+            heading.clone(),
+            description,
+            vec![
+                (p.name.clone(), format!("{}/", p.slug)),
+                (crumb, dir.clone()),
+            ],
+        );
+        #[derive(Serialize)]
+        struct PairPage<'a> {
+            heading: String,
+            opening: String,
+            codes: [CodeView<'a>; 2],
+            note: Option<&'a str>,
+            differences: Vec<String>,
+            table: Vec<Row>,
+            which: Vec<WhichView>,
+            rule: String,
+            related: Vec<PairLink>,
+        }
+        self.context(
+            meta,
+            PairPage {
+                heading,
+                opening: prose::opening(p, a, b),
+                table: rows(&self.facts(p, a), &self.facts(p, b)),
+                codes: [
+                    self.code_view(&dir, p, a, true),
+                    self.code_view(&dir, p, b, true),
+                ],
+                note: p.notes.get(&(a, b)).map(String::as_str),
+                differences: prose::differences(p, a, b),
+                which: which
+                    .into_iter()
+                    .map(|w| WhichView {
+                        label: w.label,
+                        text: w.text,
+                    })
+                    .collect(),
+                rule,
+                related,
+            },
+        )
+    }
+
+    fn not_found(&self) -> tera::TeraResult<Context> {
+        #[derive(Serialize)]
+        struct ProtocolLink<'a> {
+            name: &'a str,
+            href: String,
+        }
+        #[derive(Serialize)]
+        struct NotFound<'a> {
+            protocols: Vec<ProtocolLink<'a>>,
+        }
+        let protocols = self
+            .catalog
+            .protocols
+            .iter()
+            .map(|p| ProtocolLink {
+                name: &p.name,
+                href: self.links.href(None, &format!("{}/", p.slug)),
+            })
+            .collect();
+        let meta = self.meta(
+            None,
+            "Page not found".to_string(),
+            self.site().description.clone(),
+            vec![],
+        );
+        self.context(meta, NotFound { protocols })
+    }
+}
+
+/// An HTML id from a section title: "When you see it" → "when-you-see-it".
+pub fn slugify(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_by_style_and_depth() {
+        let dir = Links::new(LinkStyle::Directory, "https://example.org/");
+        assert_eq!(
+            dir.href(Some("ftp/503/"), "ftp/211-vs-503/"),
+            "../../ftp/211-vs-503/"
+        );
+        assert_eq!(dir.href(Some(""), ""), "./");
+        assert_eq!(dir.href(None, "ftp/"), "/ftp/");
+        assert_eq!(dir.canonical("ftp/503/"), "https://example.org/ftp/503/");
+        let file = Links::new(LinkStyle::File, "https://example.org/docs");
+        assert_eq!(file.href(Some("ftp/"), ""), "../index.html");
+        assert_eq!(file.href(Some(""), "ftp/"), "ftp/index.html");
+        assert_eq!(
+            Links::new(LinkStyle::Directory, "https://example.org/docs").href(None, "ftp/"),
+            "/docs/ftp/"
+        );
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("When you see it"), "when-you-see-it");
+        assert_eq!(slugify("How to fix"), "how-to-fix");
+    }
+}

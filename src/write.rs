@@ -1,0 +1,161 @@
+//! Write: puts files into the output folder without ever leaving it broken.
+//!
+//! Each file is replaced atomically (written beside its target, then renamed over it), and a
+//! file whose bytes are unchanged is not touched at all, so its mtime stays and a deploy by rsync
+//! copies nothing. Files that no longer belong to the site are removed only after every page was
+//! written. Not for: deciding what the pages are (`render`), or the sitemap's contents.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::{Error, Result};
+
+/// Temporary files carry this prefix, so a build killed midway leaves only names the next build
+/// recognises as not belonging to the site and removes.
+const TEMP_PREFIX: &str = ".statusref-tmp-";
+
+pub struct Output {
+    root: PathBuf,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Written,
+    Unchanged,
+}
+
+impl Output {
+    pub fn open(root: &Path) -> Result<Output> {
+        fs::create_dir_all(root)
+            .map_err(|e| Error::io("cannot create the output folder", root, e))?;
+        Ok(Output {
+            root: root.to_path_buf(),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// Makes `rel` hold exactly `bytes`.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
+        let path = self.root.join(rel);
+        if same_content(&path, bytes) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(Outcome::Unchanged);
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = dir.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut file = fs::File::create(&temp)?;
+            file.write_all(bytes)?;
+            fs::rename(&temp, &path)
+        };
+        write().map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            Error::io("cannot write", &path, e)
+        })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(Outcome::Written)
+    }
+
+    /// Removes every file under the output folder whose relative path is not in `keep`, and
+    /// folders left empty. Returns how many files were removed.
+    pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize> {
+        let mut removed = 0;
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root)
+            .min_depth(1)
+            .follow_links(false)
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&self.root).to_path_buf();
+                Error::io(
+                    "cannot list the output folder",
+                    &path,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("loop")),
+                )
+            })?;
+            if entry.file_type().is_dir() {
+                dirs.push(entry.path().to_path_buf());
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&self.root)
+                .unwrap_or(entry.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !keep.contains(&rel) {
+                fs::remove_file(entry.path())
+                    .map_err(|e| Error::io("cannot remove stale file", entry.path(), e))?;
+                removed += 1;
+            }
+        }
+        // Deepest first, so a folder emptied by removing its subfolders goes too.
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let _ = fs::remove_dir(&dir); // fails, as it should, while the folder holds files
+        }
+        Ok(removed)
+    }
+}
+
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_files_keep_their_mtime_and_stale_ones_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::open(dir.path()).unwrap();
+        assert_eq!(out.put("a/index.html", b"one").unwrap(), Outcome::Written);
+        assert_eq!(out.put("b/index.html", b"two").unwrap(), Outcome::Written);
+        let mtime = fs::metadata(dir.path().join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(out.put("a/index.html", b"one").unwrap(), Outcome::Unchanged);
+        assert_eq!(
+            fs::metadata(dir.path().join("a/index.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime
+        );
+        assert_eq!(out.put("a/index.html", b"ONE").unwrap(), Outcome::Written);
+        assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"ONE");
+        let keep: HashSet<String> = ["a/index.html".to_string()].into();
+        assert_eq!(out.remove_stale(&keep).unwrap(), 1);
+        assert!(!dir.path().join("b").exists());
+    }
+}

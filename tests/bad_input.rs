@@ -1,0 +1,208 @@
+//! Every kind of bad input gets a clear error naming file, line and field, a non-zero exit, and
+//! leaves the previous output exactly as it was.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// Builds the fixture, breaks it with `mutate`, builds again with the binary, and returns the
+/// error text after checking the exit code and that the first output is untouched.
+fn build_broken(mutate: impl FnOnce(&Path)) -> String {
+    let site = fixture_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).expect("the fixture builds before it is broken");
+    let snapshot = snapshot(out.path());
+    mutate(site.path());
+    let result = Command::new(env!("CARGO_BIN_EXE_statusref"))
+        .args(["build", "--root"])
+        .arg(site.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("run statusref");
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(
+        !result.status.success(),
+        "a broken site must fail: {stderr}"
+    );
+    assert_eq!(
+        snapshot,
+        self::snapshot(out.path()),
+        "the previous output was touched"
+    );
+    stderr
+}
+
+/// Every file's path, bytes and mtime.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            (
+                e.path().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+                meta.modified().unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn edit(site: &Path, file: &str, from: &str, to: &str) {
+    let path = site.join("content").join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn malformed_toml() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/503.md",
+            "status = \"standard\"",
+            "status = standard\"",
+        )
+    });
+    assert!(err.contains("ftp/503.md:5:"), "{err}");
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    let err = build_broken(|s| edit(s, "ftp/503.md", "returned_by =", "retuned_by ="));
+    assert!(err.contains("ftp/503.md:7: `retuned_by`"), "{err}");
+    assert!(err.contains("did you mean `returned_by`?"), "{err}");
+}
+
+#[test]
+fn missing_field() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/214.md",
+            "summary = \"The server answers a request for help.\"\n",
+            "",
+        )
+    });
+    assert!(err.contains("ftp/214.md:"), "{err}");
+    assert!(err.contains("`summary`"), "{err}");
+}
+
+#[test]
+fn missing_section() {
+    let err = build_broken(|s| edit(s, "ftp/550.md", "## How to fix", "## How to repair"));
+    assert!(err.contains("ftp/550.md:"), "{err}");
+    assert!(
+        err.contains("`How to fix`: has no `## How to fix` section"),
+        "{err}"
+    );
+}
+
+#[test]
+fn code_without_the_protocols_form() {
+    let err = build_broken(|s| {
+        fs::rename(s.join("content/ftp/550.md"), s.join("content/ftp/750.md")).unwrap();
+        edit(s, "ftp/750.md", "code = \"550\"", "code = \"750\"");
+    });
+    assert!(
+        err.contains("ftp/750.md:2: `code`: \"750\" does not have this protocol's form"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_name_that_disagrees_with_its_code() {
+    let err = build_broken(|s| edit(s, "ftp/550.md", "code = \"550\"", "code = \"551\""));
+    assert!(
+        err.contains("ftp/550.md:2: `code`: the file is named 550.md but its code is \"551\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_code() {
+    let err = build_broken(|s| {
+        let text = fs::read_to_string(s.join("content/ftp/550.md")).unwrap();
+        fs::write(s.join("content/ftp/550-copy.md"), text).unwrap();
+    });
+    assert!(err.contains("code 550 is already defined in"), "{err}");
+    assert!(err.contains("550-copy.md:2: `code`"), "{err}");
+}
+
+#[test]
+fn confused_with_a_code_that_does_not_exist() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/214.md",
+            "confused_with = [\"211\"]",
+            "confused_with = [\"211\", \"299\"]",
+        )
+    });
+    assert!(
+        err.contains("ftp/214.md:8: `confused_with`: code 299 does not exist in FTP"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/214.md",
+            "confused_with = [\"211\"]",
+            "confused_with = [\"299\"]",
+        );
+        edit(s, "ftp/503.md", "returned_by =", "retuned_by =");
+        edit(s, "ftp/550.md", "## How to fix", "## How to repair");
+        edit(
+            s,
+            "ftp/530.md",
+            "status = \"standard\"",
+            "status = \"standrd\"",
+        );
+    });
+    for expected in ["214.md:8", "503.md:7", "550.md:", "530.md:5: `status`"] {
+        assert!(err.contains(expected), "missing {expected}: {err}");
+    }
+    assert!(err.contains("did you mean \"standard\"?"), "{err}");
+    assert!(err.contains("4 problems in the content"), "{err}");
+}
+
+#[test]
+fn broken_internal_link() {
+    let err = build_broken(|s| edit(s, "ftp/211.md", "[503](@503)", "[503](@599)"));
+    assert!(
+        err.contains("ftp/211.md:14: `link`: links to code 599, which does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn template_error_names_the_template_and_line() {
+    let err = build_broken(|s| {
+        fs::create_dir_all(s.join("templates")).unwrap();
+        fs::write(s.join("templates/code.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ code.name \n{% endblock content %}").unwrap();
+    });
+    assert!(err.contains("code.html"), "{err}");
+    assert!(err.contains("code.html:4:"), "{err}");
+}
+
+#[test]
+fn template_runtime_error_leaves_the_old_site() {
+    let err = build_broken(|s| {
+        fs::create_dir_all(s.join("templates")).unwrap();
+        fs::write(s.join("templates/compare.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ no_such_value.field }}\n{% endblock content %}").unwrap();
+    });
+    assert!(err.contains("compare.html"), "{err}");
+}
