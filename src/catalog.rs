@@ -112,6 +112,12 @@ pub struct Code {
 }
 
 impl Code {
+    /// Whether the protocol's per-class advice holds for this code. A code no RFC defines only
+    /// borrows a first digit, and servers that send it do not promise the class's meaning.
+    pub fn follows_its_class(&self) -> bool {
+        !(self.kind == Kind::Reply && self.status == Status::NonStandard)
+    }
+
     pub fn section(&self, title: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.title == title)
     }
@@ -650,12 +656,15 @@ fn build_code(
             "must be one complete sentence".into(),
         ));
     }
-    if kind == Kind::Reply && src.specs.value.is_empty() {
-        diagnostics.push(err(
-            src.specs.line,
-            "specs",
-            "a reply needs at least one spec reference".into(),
-        ));
+    if kind == Kind::Reply && status != Status::NonStandard && src.specs.value.is_empty() {
+        diagnostics.push(
+            err(
+                src.specs.line,
+                "specs",
+                format!("a {status} reply needs at least one spec reference"),
+            )
+            .hint("name the RFC and section, e.g. \"RFC 959 §4.2.1\""),
+        );
     }
     for command in &src.returned_by.value {
         let ok = command == "(connect)"

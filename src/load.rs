@@ -755,7 +755,7 @@ mod tests {
         assert_eq!(titles, ["Description", "When you see it", "How to fix"]);
         assert!(code.sections[0].html.contains(r#"href="../530/""#));
         assert_eq!(code.links[0].value, "530");
-        assert_eq!(code.links[0].line, 14);
+        assert_eq!(code.links[0].line, 13);
         assert!(code.sections[2].html.contains("<h3>"));
         assert!(code.sections[2].html_nested.contains("<h4>"));
         assert_eq!(code.status.line, 5);

@@ -44,12 +44,26 @@ fn class_phrase(p: &Protocol, id: CodeId) -> String {
     }
 }
 
+/// What a client should do after this code, as a sentence that stands alone.
+pub fn client_action(p: &Protocol, id: CodeId) -> String {
+    if p.code(id).follows_its_class() {
+        p.class_of(id).client_action.clone()
+    } else {
+        "Follow the advice on this code's own page: no RFC defines it, so its first digit is only a hint of how to react.".to_string()
+    }
+}
+
 /// Joins items as English does: "A", "A and B", "A, B and C".
 pub fn join(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+/// Joins items with a conjunction: "A, B or C".
+fn join_with(items: &[String], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
 
@@ -64,10 +78,14 @@ fn command_name(command: &str) -> String {
 /// A list of commands, shortened when long: "PASS, ACCT and RNTO" or
 /// "24 commands, among them ABOR, ACCT and ALLO".
 fn command_list(commands: &[&String]) -> String {
+    command_list_with(commands, "and")
+}
+
+fn command_list_with(commands: &[&String], conjunction: &str) -> String {
     const SHOWN: usize = 6;
     let names: Vec<String> = commands.iter().map(|c| command_name(c)).collect();
     if names.len() <= SHOWN {
-        join(&names)
+        join_with(&names, conjunction)
     } else {
         format!("{} commands, among them {}", names.len(), join(&names[..3]))
     }
@@ -124,10 +142,25 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
     let mut items = Vec::new();
 
     // What the client does next.
-    if ca.class == cb.class {
+    if ca.class == cb.class && ca.follows_its_class() && cb.follows_its_class() {
         items.push(format!(
             "After either reply the client's next step is the same. {}",
             p.class_of(a).client_action
+        ));
+    } else if ca.class == cb.class {
+        let (odd, other) = if ca.follows_its_class() {
+            (cb, ca)
+        } else {
+            (ca, cb)
+        };
+        let other_text = if other.follows_its_class() {
+            format!("{} keeps the promise of its class", other.code)
+        } else {
+            format!("neither does {}", other.code)
+        };
+        items.push(format!(
+            "They share a first digit, but {} is not defined by any RFC, so the class does not promise how to react to it; {other_text}.",
+            odd.code
         ));
     } else {
         items.push(format!(
@@ -160,7 +193,7 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
 
     if ca.confused_with.contains(&b) || cb.confused_with.contains(&a) {
         items.push(format!(
-            "{} and {} are often mistaken for each other, so check the number in the reply rather than its text.",
+            "{} and {} are a commonly confused pair, so compare the situations described above before acting on either.",
             ca.code, cb.code
         ));
     }
@@ -193,16 +226,11 @@ fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
         (true, false) | (false, true) => {
             let (none, some) = if ca.returned_by.is_empty() { (ca, cb) } else { (cb, ca) };
             let why = if none.kind == Kind::ClientError {
-                "because the client produces it itself"
+                format!("no command returns {}, because the client produces it itself", none.code)
             } else {
-                "in the command tables"
+                format!("the command tables list no command that returns {}", none.code)
             };
-            items.push(format!(
-                "{} can answer {}, while no command returns {} {why}.",
-                some.code,
-                list(&some.returned_by),
-                none.code
-            ));
+            items.push(format!("{} can answer {}, while {why}.", some.code, list(&some.returned_by)));
         }
         (false, false) => {
             if !shared.is_empty() {
@@ -216,16 +244,24 @@ fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
                     format!("Both can answer {}.", command_list(&shared))
                 });
             }
+            // "Only" is scoped to the pair: other codes may answer the same commands.
             let mut exclusive = Vec::new();
             if !only_a.is_empty() {
-                exclusive.push(format!("only {} can answer {}", ca.code, list(&refs(&only_a))));
+                exclusive.push(format!("only {} answers {}", ca.code, list(&refs(&only_a))));
             }
             if !only_b.is_empty() {
-                exclusive.push(format!("only {} can answer {}", cb.code, list(&refs(&only_b))));
+                exclusive.push(format!("only {} answers {}", cb.code, list(&refs(&only_b))));
             }
-            if !exclusive.is_empty() {
-                let lead = if shared.is_empty() { "They answer different commands: " } else { "Beyond those, " };
-                items.push(format!("{lead}{}.", exclusive.join(", and ")));
+            if shared.is_empty() {
+                items.push(format!(
+                    "They never answer the same command: {} comes back from {}, and {} from {}.",
+                    ca.code,
+                    list(&ca.returned_by),
+                    cb.code,
+                    list(&cb.returned_by)
+                ));
+            } else if !exclusive.is_empty() {
+                items.push(format!("Of the two, {}.", exclusive.join(", and ")));
             }
         }
     }
@@ -259,7 +295,12 @@ fn standing(ca: &Code, cb: &Code) -> String {
         (Some(x), Some(y)) => document(x) == document(y),
         _ => false,
     };
-    if ca.status == cb.status && ca.kind == Kind::Reply && cb.kind == Kind::Reply && same_document {
+    if ca.status == cb.status
+        && ca.status != Status::NonStandard
+        && ca.kind == Kind::Reply
+        && cb.kind == Kind::Reply
+        && same_document
+    {
         let doc = ca.specs.first().map(|s| document(s)).unwrap_or_default();
         format!("Both are {} replies defined in {doc}.", ca.status)
     } else {
@@ -287,7 +328,7 @@ pub fn which(p: &Protocol, a: CodeId, b: CodeId) -> (Vec<Which>, String) {
             let code = p.code(id);
             Which {
                 label: label(code),
-                text: format!("{} {}", code.summary, p.class_of(id).client_action),
+                text: format!("{} {}", code.summary, client_action(p, id)),
             }
         })
         .collect();
@@ -304,13 +345,23 @@ pub fn which(p: &Protocol, a: CodeId, b: CodeId) -> (Vec<Which>, String) {
             (cb, ca)
         };
         format!(
-            "If the number arrived as a reply line from the server, it is {}; if the client showed {} without any reply from the server, the problem lies in reaching the server at all.",
+            "If the number arrived as a reply line from the server, it is {}; if the client showed {} without a reply from the server, the problem lies in the network connection itself, not in anything the server answered.",
             reply.code, client.code
+        )
+    } else if ca.returned_by.is_empty() || cb.returned_by.is_empty() {
+        let unlisted: Vec<String> = [ca, cb]
+            .iter()
+            .filter(|c| c.returned_by.is_empty())
+            .map(|c| c.code.clone())
+            .collect();
+        format!(
+            "The command tables do not list {} for any command, so the command you sent does not settle which one you have; the number in the reply does.",
+            join(&unlisted)
         )
     } else if !shared.is_empty() && ca.class != cb.class {
         format!(
-            "When {} gets one of these two replies, the first digit settles which case you are in: {} for {} and {} for {}.",
-            command_list(&shared),
+            "When a reply to {} is one of these two, the first digit settles which case you are in: {} for {} and {} for {}.",
+            command_list_with(&shared, "or"),
             first_digit_name(ca),
             ca.code,
             first_digit_name(cb),
@@ -318,8 +369,8 @@ pub fn which(p: &Protocol, a: CodeId, b: CodeId) -> (Vec<Which>, String) {
         )
     } else if !shared.is_empty() {
         format!(
-            "When {} gets one of these two replies, read the whole code: both start with {}, and the last digits name the situation.",
-            command_list(&shared),
+            "When a reply to {} is one of these two, read the whole code: both start with {}, and the last digits name the situation.",
+            command_list_with(&shared, "or"),
             first_digit_name(ca)
         )
     } else {

@@ -510,7 +510,7 @@ impl<'c> Renderer<'c> {
         }];
         facts.push(Fact {
             label: "What the client does",
-            value: class.client_action.clone(),
+            value: prose::client_action(p, id),
         });
         if let Some(group) = p.group_of(id) {
             facts.push(Fact {

@@ -67,14 +67,15 @@ pub fn text(el: &ElementRef) -> String {
         .join(" ")
 }
 
-/// The words a reader sees in `<main>`, without code (transcripts repeat tokens on purpose).
+/// The words a reader sees in `<main>`, without code blocks (transcripts repeat tokens on
+/// purpose); inline code stays, as it is part of its sentence.
 pub fn visible_prose(html: &Html) -> String {
     fn walk(el: ElementRef, out: &mut String) {
         for child in el.children() {
             if let Some(e) = ElementRef::wrap(child) {
                 let name = e.value().name();
-                if matches!(name, "pre" | "code" | "script" | "style") {
-                    out.push(' ');
+                if matches!(name, "pre" | "script" | "style") {
+                    out.push_str(" | ");
                     continue;
                 }
                 // A block (cell, item, paragraph) ends a run of words; inline markup does not.
