@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::dates::Date;
 use crate::error::Diagnostic;
 use crate::load::{
     self, CodeSource, DigitMeaning, Located, ProtocolSource, Section, SiteConfig, Source,
@@ -109,6 +110,8 @@ pub struct Code {
     pub group: Option<usize>,
     pub sections: Vec<Section>,
     pub source: PathBuf,
+    /// When the code's file last changed.
+    pub modified: Date,
 }
 
 impl Code {
@@ -135,7 +138,16 @@ pub struct Protocol {
     pub groups: Vec<Group>,
     pub codes: Vec<Code>,
     /// Hand-written notes by pair, lower code first.
-    pub notes: HashMap<(CodeId, CodeId), String>,
+    pub notes: HashMap<(CodeId, CodeId), Note>,
+    /// When the protocol's settings last changed.
+    pub modified: Date,
+}
+
+/// A hand-written note on one pair.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub html: String,
+    pub modified: Date,
 }
 
 impl Protocol {
@@ -172,6 +184,8 @@ impl Protocol {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub site: SiteConfig,
+    /// When site.toml last changed.
+    pub site_modified: Date,
     pub protocols: Vec<Protocol>,
 }
 
@@ -204,6 +218,7 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
     if diagnostics.is_empty() {
         Ok(Catalog {
             site: source.site,
+            site_modified: source.site_modified,
             protocols,
         })
     } else {
@@ -415,7 +430,13 @@ fn build_protocol(proto: ProtocolSource, diagnostics: &mut Vec<Diagnostic>) -> O
         check_links(&note.path, &note.links, &index, &broken, diagnostics);
         match (index.get(&note.first), index.get(&note.second)) {
             (Some(&a), Some(&b)) if a < b => {
-                notes.insert((a, b), note.html.clone());
+                notes.insert(
+                    (a, b),
+                    Note {
+                        html: note.html.clone(),
+                        modified: note.modified.clone(),
+                    },
+                );
             }
             (Some(_), Some(_)) => diagnostics.push(
                 Diagnostic::new(&note.path, "names the higher code first")
@@ -453,6 +474,7 @@ fn build_protocol(proto: ProtocolSource, diagnostics: &mut Vec<Diagnostic>) -> O
         groups,
         codes: codes.into_iter().map(|(c, _)| c).collect(),
         notes,
+        modified: proto.modified.clone(),
     })
 }
 
@@ -699,6 +721,7 @@ fn build_code(
         group,
         sections: src.sections.clone(),
         source: path.clone(),
+        modified: src.modified.clone(),
     })
 }
 

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod compare;
+pub mod dates;
 pub mod error;
 pub mod load;
 pub mod prose;

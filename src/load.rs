@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use walkdir::WalkDir;
 
+use crate::dates::{Date, History};
 use crate::error::Diagnostic;
 
 /// How rendered pages link to each other; chosen before loading because markdown is rendered
@@ -154,6 +155,7 @@ pub struct CodeSource {
     pub links: Vec<Located<String>>,
     /// The line of the opening `+++`, for problems with the front matter as a whole.
     pub front_matter_line: usize,
+    pub modified: Date,
 }
 
 /// A hand-written note on one pair, shown on that comparison page.
@@ -165,6 +167,7 @@ pub struct PairNoteSource {
     pub second: String,
     pub html: String,
     pub links: Vec<Located<String>>,
+    pub modified: Date,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +175,8 @@ pub struct ProtocolSource {
     pub dir: PathBuf,
     pub config_path: PathBuf,
     pub config: ProtocolConfig,
+    /// When the protocol's settings last changed.
+    pub modified: Date,
     pub codes: Vec<CodeSource>,
     /// File stems of code files that could not be loaded; their problems are already reported.
     pub unreadable_codes: Vec<String>,
@@ -182,6 +187,7 @@ pub struct ProtocolSource {
 pub struct Source {
     pub site_path: PathBuf,
     pub site: SiteConfig,
+    pub site_modified: Date,
     pub protocols: Vec<ProtocolSource>,
 }
 
@@ -252,15 +258,17 @@ pub fn load(content_dir: &Path, links: LinkStyle) -> Loaded {
         }
     }
 
+    let history = History::read(content_dir);
     let mut protocols = Vec::new();
     for (dir, files) in folders {
-        if let Some(protocol) = load_protocol(&dir, &files, links, &mut diagnostics) {
+        if let Some(protocol) = load_protocol(&dir, &files, links, &history, &mut diagnostics) {
             protocols.push(protocol);
         }
     }
 
     Loaded {
         source: site.map(|site| Source {
+            site_modified: history.date_of(&site_path),
             site_path,
             site,
             protocols,
@@ -277,6 +285,7 @@ fn load_protocol(
     dir: &Path,
     files: &[PathBuf],
     links: LinkStyle,
+    history: &History,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ProtocolSource> {
     let config_path = dir.join(PROTOCOL_FILE);
@@ -318,11 +327,17 @@ fn load_protocol(
             if let Some(note) =
                 text.and_then(|text| load_pair_note(file, &text, links, diagnostics))
             {
-                pair_notes.push(note);
+                pair_notes.push(PairNoteSource {
+                    modified: history.date_of(file),
+                    ..note
+                });
             }
         } else {
             match text.and_then(|text| load_code(file, &text, links, diagnostics)) {
-                Some(code) => codes.push(code),
+                Some(code) => codes.push(CodeSource {
+                    modified: history.date_of(file),
+                    ..code
+                }),
                 None => unreadable_codes.push(
                     file.file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
@@ -332,6 +347,7 @@ fn load_protocol(
         }
     }
     config.map(|config| ProtocolSource {
+        modified: history.date_of(&config_path),
         dir: dir.to_path_buf(),
         config_path,
         config,
@@ -521,6 +537,7 @@ fn load_code(
         sections,
         links: found_links,
         front_matter_line: 1,
+        modified: Date::new(),
     })
 }
 
@@ -654,6 +671,7 @@ fn load_pair_note(
         second: second.to_string(),
         html,
         links: found_links,
+        modified: Date::new(),
     })
 }
 

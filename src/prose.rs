@@ -18,6 +18,68 @@ pub fn pair_heading(p: &Protocol, a: CodeId, b: CodeId) -> String {
     format!("{} {} vs {}", p.name, label(p.code(a)), label(p.code(b)))
 }
 
+/// A page title for a pair: "FTP 211 vs 503: System Status vs Bad Sequence of Commands".
+pub fn pair_title(p: &Protocol, a: CodeId, b: CodeId) -> String {
+    let (ca, cb) = (p.code(a), p.code(b));
+    format!(
+        "{} {} vs {}: {} vs {}",
+        p.name, ca.code, cb.code, ca.name, cb.name
+    )
+}
+
+/// The longest a meta description may be before search engines cut it.
+pub const DESCRIPTION_MAX: usize = 160;
+
+/// Shortens text to at most [`DESCRIPTION_MAX`] characters at a word boundary.
+pub fn fit_description(text: &str) -> String {
+    if text.chars().count() <= DESCRIPTION_MAX {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 2 > DESCRIPTION_MAX {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let trimmed = out.trim_end_matches([',', ';', ':', '.']);
+    format!("{trimmed}…")
+}
+
+/// The meta description of a comparison page, from the two codes and how they relate.
+pub fn pair_description(p: &Protocol, a: CodeId, b: CodeId) -> String {
+    let (ca, cb) = (p.code(a), p.code(b));
+    let long = format!(
+        "{} {} vs {}: {} compared with {}, with the causes and fixes of each and how to tell them apart.",
+        p.name, ca.code, cb.code, ca.name, cb.name
+    );
+    if long.chars().count() <= DESCRIPTION_MAX {
+        return long;
+    }
+    let short = format!(
+        "{} {} vs {}: {} compared with {}, with causes and fixes.",
+        p.name, ca.code, cb.code, ca.name, cb.name
+    );
+    fit_description(&short)
+}
+
+/// The meta description of a code's page: its summary, lengthened when too short to say much.
+pub fn code_description(p: &Protocol, id: CodeId) -> String {
+    let code = p.code(id);
+    let text = if code.summary.chars().count() < 70 {
+        format!(
+            "{} Meaning, causes and fixes of {} {}.",
+            code.summary, p.name, code.code
+        )
+    } else {
+        code.summary.clone()
+    };
+    fit_description(&text)
+}
+
 /// "a" or "an" for a word or label, by how it is said aloud.
 fn article(word: &str) -> &'static str {
     let lower = word.to_ascii_lowercase();
@@ -437,6 +499,15 @@ mod tests {
         assert_eq!(s(&["PASS"]), "PASS");
         assert_eq!(s(&["PASS", "ACCT"]), "PASS and ACCT");
         assert_eq!(s(&["PASS", "ACCT", "RNTO"]), "PASS, ACCT and RNTO");
+    }
+
+    #[test]
+    fn descriptions_fit_in_whole_words() {
+        let long = "word ".repeat(60);
+        let fitted = fit_description(&long);
+        assert!(fitted.chars().count() <= DESCRIPTION_MAX);
+        assert!(fitted.ends_with("word…"));
+        assert_eq!(fit_description("Short text."), "Short text.");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tera::{Context, Tera};
 
 use crate::catalog::{Catalog, Class, CodeId, Kind, Protocol};
 use crate::compare::{Pair, Relevance};
+use crate::dates::Date;
 use crate::error::{Error, Result};
 use crate::load::{LinkStyle, SiteConfig};
 use crate::prose;
@@ -158,7 +159,27 @@ struct PageMeta {
     canonical: Option<String>,
     css: String,
     home: String,
+    favicon_svg: String,
+    favicon_ico: String,
+    /// Absolute, as Open Graph requires.
+    image: String,
+    og_type: &'static str,
     breadcrumbs: Vec<Crumb>,
+    /// Schema.org data for the page, ready to place in a script element.
+    json_ld: Option<String>,
+}
+
+/// What a page says about itself in its head.
+struct Head {
+    title: String,
+    /// The visible `<h1>`.
+    headline: String,
+    description: String,
+    /// Breadcrumbs after Home: (name, folder).
+    trail: Vec<(String, String)>,
+    /// The schema.org type of the page.
+    schema: &'static str,
+    modified: Date,
 }
 
 #[derive(Serialize)]
@@ -256,6 +277,8 @@ pub struct Renderer<'c> {
     catalog: &'c Catalog,
     links: Links,
     relevance: Vec<Relevance>,
+    /// Per protocol, the newest date of its settings, codes and notes.
+    protocol_modified: Vec<Date>,
 }
 
 /// Reads a site's templates/ over the defaults and parses them all.
@@ -299,11 +322,26 @@ impl<'c> Renderer<'c> {
     pub fn new(tera: Tera, catalog: &'c Catalog, style: LinkStyle) -> Renderer<'c> {
         let links = Links::new(style, &catalog.site.base_url);
         let relevance = catalog.protocols.iter().map(Relevance::new).collect();
+        let protocol_modified = catalog
+            .protocols
+            .iter()
+            .map(|p| {
+                let codes = p.codes.iter().map(|c| &c.modified);
+                let notes = p.notes.values().map(|n| &n.modified);
+                std::iter::once(&p.modified)
+                    .chain(codes)
+                    .chain(notes)
+                    .max()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
         Renderer {
             tera,
             catalog,
             links,
             relevance,
+            protocol_modified,
         }
     }
 
@@ -367,28 +405,110 @@ impl<'c> Renderer<'c> {
         Ok(context)
     }
 
-    fn meta(
-        &self,
-        from: Option<&str>,
-        title: String,
-        description: String,
-        trail: Vec<(String, String)>,
-    ) -> PageMeta {
+    fn meta(&self, from: Option<&str>, head: Head) -> PageMeta {
         let mut breadcrumbs = vec![Crumb {
             name: "Home".to_string(),
             href: self.links.href(from, ""),
         }];
-        breadcrumbs.extend(trail.into_iter().map(|(name, to)| Crumb {
-            href: self.links.href(from, &to),
-            name,
+        breadcrumbs.extend(head.trail.iter().map(|(name, to)| Crumb {
+            href: self.links.href(from, to),
+            name: name.clone(),
         }));
+        let image = format!("{}/og.png", self.links.canonical("").trim_end_matches('/'));
+        let json_ld = from.map(|dir| self.json_ld(dir, &head, &image));
         PageMeta {
-            title,
-            description,
             canonical: from.map(|dir| self.links.canonical(dir)),
             css: self.links.asset(from, "style.css"),
+            favicon_svg: self.links.asset(from, "favicon.svg"),
+            favicon_ico: self.links.asset(from, "favicon.ico"),
             home: self.links.href(from, ""),
+            og_type: if head.schema == "TechArticle" {
+                "article"
+            } else {
+                "website"
+            },
+            image,
             breadcrumbs,
+            json_ld,
+            title: head.title,
+            description: head.description,
+        }
+    }
+
+    /// The page as schema.org sees it, plus the breadcrumb trail shown on the page.
+    fn json_ld(&self, dir: &str, head: &Head, image: &str) -> String {
+        let site = self.site();
+        let url = self.links.canonical(dir);
+        let publisher = serde_json::json!({
+            "@type": "Organization",
+            "name": site.title,
+            "url": self.links.canonical(""),
+        });
+        let mut page = serde_json::json!({
+            "@type": head.schema,
+            "@id": url,
+            "url": url,
+            "name": head.title,
+            "headline": head.headline,
+            "description": head.description,
+            "dateModified": head.modified,
+            "inLanguage": site.language,
+            "image": image,
+            "publisher": publisher,
+        });
+        if head.schema == "TechArticle" {
+            page["mainEntityOfPage"] = serde_json::Value::String(url.clone());
+            page["author"] = publisher;
+        }
+        let mut graph = vec![page];
+        if !head.trail.is_empty() {
+            let home = (String::from("Home"), String::new());
+            let items: Vec<serde_json::Value> = std::iter::once(&home)
+                .chain(head.trail.iter())
+                .enumerate()
+                .map(|(i, (name, to))| {
+                    serde_json::json!({
+                        "@type": "ListItem",
+                        "position": i + 1,
+                        "name": name,
+                        "item": self.links.canonical(to),
+                    })
+                })
+                .collect();
+            graph.push(serde_json::json!({ "@type": "BreadcrumbList", "itemListElement": items }));
+        }
+        let data = serde_json::json!({ "@context": "https://schema.org", "@graph": graph });
+        // "</" would end the script element early.
+        data.to_string().replace("</", "<\\/")
+    }
+
+    /// When what a page shows last changed: the newest of the files it is made from.
+    pub fn modified(&self, page: PageRef) -> Date {
+        let newest =
+            |dates: &mut dyn Iterator<Item = &Date>| dates.max().cloned().unwrap_or_default();
+        match page {
+            PageRef::Home | PageRef::NotFound => {
+                let protocols = self.protocol_modified.iter();
+                newest(&mut std::iter::once(&self.catalog.site_modified).chain(protocols))
+            }
+            PageRef::Protocol(pi) => self.protocol_modified[pi].clone(),
+            PageRef::Code(pi, id) => {
+                let p = &self.catalog.protocols[pi];
+                newest(&mut [&p.code(id).modified, &p.modified].into_iter())
+            }
+            PageRef::Pair(pi, pair) => {
+                let p = &self.catalog.protocols[pi];
+                let note = p.notes.get(&(pair.low(), pair.high())).map(|n| &n.modified);
+                newest(
+                    &mut [
+                        &p.code(pair.low()).modified,
+                        &p.code(pair.high()).modified,
+                        &p.modified,
+                    ]
+                    .into_iter()
+                    .chain(note),
+                )
+            }
         }
     }
 
@@ -427,11 +547,20 @@ impl<'c> Renderer<'c> {
                 href: self.links.href(Some(""), &format!("{}/", p.slug)),
             })
             .collect();
+        let site = self.site();
         let meta = self.meta(
             Some(""),
-            self.site().title.clone(),
-            self.site().description.clone(),
-            vec![],
+            Head {
+                title: format!(
+                    "{}: protocol reply codes explained and compared",
+                    site.title
+                ),
+                headline: site.title.clone(),
+                description: site.description.clone(),
+                trail: vec![],
+                schema: "WebSite",
+                modified: self.modified(PageRef::Home),
+            },
         );
         #[derive(Serialize)]
         struct Home<'a> {
@@ -459,7 +588,11 @@ impl<'c> Renderer<'c> {
             })
             .filter(|c| !c.codes.is_empty())
             .collect();
-        let title = format!("{} reply codes", p.name);
+        let title = format!(
+            "{} Reply Codes: All {} Explained and Compared",
+            p.name,
+            p.codes.len()
+        );
         let description = format!(
             "All {} {} reply codes explained by class, with what each means, when you see it and how to fix it, and {} side-by-side comparisons.",
             p.codes.len(),
@@ -468,9 +601,14 @@ impl<'c> Renderer<'c> {
         );
         let meta = self.meta(
             Some(&dir),
-            title,
-            description,
-            vec![(p.name.clone(), dir.clone())],
+            Head {
+                title,
+                headline: format!("{} reply codes", p.name),
+                description,
+                trail: vec![(p.name.clone(), dir.clone())],
+                schema: "CollectionPage",
+                modified: self.modified(PageRef::Protocol(pi)),
+            },
         );
         #[derive(Serialize)]
         struct ProtocolPage<'a> {
@@ -591,15 +729,20 @@ impl<'c> Renderer<'c> {
             .comparisons_of(id)
             .map(|pair| self.pair_link(&dir, p, pair))
             .collect();
-        let title = format!("{} {}", p.name, prose::label(code));
+        let heading = format!("{} {}", p.name, prose::label(code));
         let meta = self.meta(
             Some(&dir),
-            title.clone(),
-            code.summary.clone(),
-            vec![
-                (p.name.clone(), format!("{}/", p.slug)),
-                (code.code.clone(), dir.clone()),
-            ],
+            Head {
+                title: format!("{heading}: Meaning, Causes and Fixes"),
+                headline: heading.clone(),
+                description: prose::code_description(p, id),
+                trail: vec![
+                    (p.name.clone(), format!("{}/", p.slug)),
+                    (code.code.clone(), dir.clone()),
+                ],
+                schema: "TechArticle",
+                modified: self.modified(PageRef::Code(pi, id)),
+            },
         );
         #[derive(Serialize)]
         struct CodePage<'a> {
@@ -611,7 +754,7 @@ impl<'c> Renderer<'c> {
         self.context(
             meta,
             CodePage {
-                heading: title,
+                heading,
                 code: self.code_view(&dir, p, id, false),
                 comparisons,
                 protocol: &p.name,
@@ -630,21 +773,20 @@ impl<'c> Renderer<'c> {
             .into_iter()
             .map(|r| self.pair_link(&dir, p, r))
             .collect();
-        let description = format!(
-            "{} {} vs {}: what each reply means, when you see it, how to fix it, and the key differences between them.",
-            p.name,
-            p.code(a).code,
-            p.code(b).code
-        );
         let crumb = format!("{} vs {}", p.code(a).code, p.code(b).code);
         let meta = self.meta(
             Some(&dir),
-            heading.clone(),
-            description,
-            vec![
-                (p.name.clone(), format!("{}/", p.slug)),
-                (crumb, dir.clone()),
-            ],
+            Head {
+                title: prose::pair_title(p, a, b),
+                headline: heading.clone(),
+                description: prose::pair_description(p, a, b),
+                trail: vec![
+                    (p.name.clone(), format!("{}/", p.slug)),
+                    (crumb, dir.clone()),
+                ],
+                schema: "TechArticle",
+                modified: self.modified(PageRef::Pair(pi, pair)),
+            },
         );
         #[derive(Serialize)]
         struct PairPage<'a> {
@@ -668,7 +810,7 @@ impl<'c> Renderer<'c> {
                     self.code_view(&dir, p, a, true),
                     self.code_view(&dir, p, b, true),
                 ],
-                note: p.notes.get(&(a, b)).map(String::as_str),
+                note: p.notes.get(&(a, b)).map(|n| n.html.as_str()),
                 differences: prose::differences(p, a, b),
                 which: which
                     .into_iter()
@@ -704,9 +846,14 @@ impl<'c> Renderer<'c> {
             .collect();
         let meta = self.meta(
             None,
-            "Page not found".to_string(),
-            self.site().description.clone(),
-            vec![],
+            Head {
+                title: "Page Not Found".to_string(),
+                headline: "Page not found".to_string(),
+                description: "There is no page at this address. Find the reply code you need through the list of protocols on this page.".to_string(),
+                trail: vec![],
+                schema: "WebPage",
+                modified: self.modified(PageRef::NotFound),
+            },
         );
         self.context(meta, NotFound { protocols })
     }

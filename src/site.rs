@@ -15,10 +15,16 @@ use crate::catalog::{self, Catalog};
 use crate::error::{Error, Result};
 use crate::load::{self, LinkStyle};
 use crate::render::{self, PageRef, Renderer};
-use crate::write::Output;
+use crate::write::{self, Output};
 
-/// The stylesheet a site gets when its static/ has none.
-const DEFAULT_STYLE: &str = include_str!("../static/style.css");
+/// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
+/// image that link previews show.
+const DEFAULT_STATIC: [(&str, &[u8]); 4] = [
+    ("style.css", include_bytes!("../static/style.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("favicon.ico", include_bytes!("../static/favicon.ico")),
+    ("og.png", include_bytes!("../static/og.png")),
+];
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -99,10 +105,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output.put(&name, &bytes)?;
         keep.insert(name);
     }
-    let sitemap = sitemap(&catalog, &renderer, &pages);
-    output.put("sitemap.xml", sitemap.as_bytes())?;
+    let entries: Vec<(String, String)> = pages
+        .iter()
+        .filter_map(|&page| {
+            page.dir(&catalog)
+                .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
+        })
+        .collect();
+    for (name, xml) in write::sitemaps(&catalog.site.base_url, &entries, write::SITEMAP_LIMIT) {
+        output.put(&name, xml.as_bytes())?;
+        keep.insert(name);
+    }
     output.put("robots.txt", robots(&catalog).as_bytes())?;
-    keep.extend(["sitemap.xml".to_string(), "robots.txt".to_string()]);
+    keep.insert("robots.txt".to_string());
     let removed = output.remove_stale(&keep)?;
 
     Ok(BuildReport {
@@ -128,7 +143,7 @@ fn render_one_of_each_kind(renderer: &Renderer, pages: &[PageRef]) -> Result<()>
     Ok(())
 }
 
-/// The site's static/ files, with the default stylesheet if it ships none.
+/// The site's static/ files, with the defaults for any it does not ship.
 fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let dir = root.join("static");
     let mut files = Vec::new();
@@ -154,25 +169,12 @@ fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             }
         }
     }
-    if !files.iter().any(|(name, _)| name == "style.css") {
-        files.push(("style.css".to_string(), DEFAULT_STYLE.as_bytes().to_vec()));
-    }
-    Ok(files)
-}
-
-fn sitemap(catalog: &Catalog, renderer: &Renderer, pages: &[PageRef]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for page in pages.iter().filter(|p| p.is_canonical()) {
-        if let Some(dir) = page.dir(catalog) {
-            xml.push_str("<url><loc>");
-            xml.push_str(&renderer.links().canonical(&dir));
-            xml.push_str("</loc></url>\n");
+    for (name, bytes) in DEFAULT_STATIC {
+        if !files.iter().any(|(have, _)| have == name) {
+            files.push((name.to_string(), bytes.to_vec()));
         }
     }
-    xml.push_str("</urlset>\n");
-    xml
+    Ok(files)
 }
 
 fn robots(catalog: &Catalog) -> String {

@@ -121,6 +121,60 @@ impl Output {
     }
 }
 
+/// The most URLs one sitemap file may list (sitemaps.org).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// The sitemap files for `entries` of (absolute URL, lastmod): a single `sitemap.xml`, or, past
+/// `limit` URLs, `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, ….
+pub fn sitemaps(
+    base_url: &str,
+    entries: &[(String, String)],
+    limit: usize,
+) -> Vec<(String, String)> {
+    fn urlset(entries: &[(String, String)]) -> String {
+        let mut xml = String::with_capacity(entries.len() * 110 + 200);
+        xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (url, lastmod) in entries {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+                xml_escape(url)
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+    if entries.len() <= limit {
+        return vec![("sitemap.xml".to_string(), urlset(entries))];
+    }
+    let base = base_url.trim_end_matches('/');
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in entries.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        let newest = chunk
+            .iter()
+            .map(|(_, d)| d.as_str())
+            .max()
+            .unwrap_or_default();
+        index.push_str(&format!(
+            "<sitemap><loc>{}/{name}</loc><lastmod>{newest}</lastmod></sitemap>\n",
+            xml_escape(base)
+        ));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".to_string(), index));
+    files
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
@@ -133,6 +187,31 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemaps_split_into_an_index_past_the_limit() {
+        let entries: Vec<(String, String)> = (0..5)
+            .map(|i| (format!("https://x.org/{i}/"), format!("2026-01-0{}", i + 1)))
+            .collect();
+        let one = sitemaps("https://x.org", &entries, 5);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].1.matches("<url>").count(), 5);
+        let split = sitemaps("https://x.org/", &entries, 2);
+        let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert!(split[0].1.contains(
+            "<sitemap><loc>https://x.org/sitemap-3.xml</loc><lastmod>2026-01-05</lastmod></sitemap>"
+        ));
+        assert_eq!(split[3].1.matches("<url>").count(), 1);
+    }
 
     #[test]
     fn unchanged_files_keep_their_mtime_and_stale_ones_go() {
