@@ -1,0 +1,64 @@
+// Shared by the browser tests: builds the site with the release binary, serves a folder on
+// 127.0.0.1, and launches Debian's chromium through playwright-core (never a downloaded browser).
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { join, extname, resolve, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+export const repo = resolve(import.meta.dirname, '..', '..');
+export const binary = join(repo, 'target', 'release', 'statusref');
+
+/** Builds the shipped site into a fresh temp folder and returns its path. */
+export function buildSite(...args) {
+  const out = mkdtempSync(join(tmpdir(), 'statusref-site-'));
+  execFileSync(binary, ['build', '--quiet', '--root', repo, '--out', out, ...args], { stdio: 'inherit' });
+  return out;
+}
+
+const types = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.xml': 'application/xml',
+  '.txt': 'text/plain', '.zip': 'application/zip',
+};
+
+/** Serves `root` on 127.0.0.1 the way a static host does; resolves to { url, close }. */
+export function serve(root) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = resolve(root, '.' + path);
+    if (!file.startsWith(root + sep) && file !== root) { res.writeHead(404).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404, { 'content-type': types['.html'] }).end(readFileSync(join(root, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => server.close(done)),
+  })));
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** One page of every kind, plus `n` others drawn at random (printed, so a failure can be rerun). */
+export function samplePages(root, n) {
+  const kinds = ['index.html', '404.html', 'ftp/index.html', 'ftp/503/index.html', 'ftp/211-vs-503/index.html',
+    'ftp/10060/index.html', 'ftp/425-vs-426/index.html'];
+  const all = readdirSync(join(root, 'ftp')).map((d) => `ftp/${d}/index.html`);
+  const picked = new Set(kinds);
+  while (picked.size < kinds.length + n) picked.add(all[Math.floor(Math.random() * all.length)]);
+  const pages = [...picked];
+  console.log(`# sample: ${pages.join(' ')}`);
+  return pages;
+}
