@@ -106,6 +106,8 @@ pub struct Code {
     pub returned_by: Vec<String>,
     pub confused_with: Vec<CodeId>,
     pub used_by: Option<String>,
+    /// What the client does next, where the class's advice is too general for this code.
+    pub client_action: Option<String>,
     pub class: usize,
     pub group: Option<usize>,
     pub sections: Vec<Section>,
@@ -669,6 +671,18 @@ fn build_code(
             .hint("add used_by = \"…\", one sentence naming the servers or clients that use it"),
         );
     }
+    if let Some(action) = &src.client_action
+        && !is_sentence(&action.value)
+    {
+        diagnostics.push(
+            err(
+                action.line,
+                "client_action",
+                "must be one complete sentence".into(),
+            )
+            .hint("write it in the imperative, e.g. \"Send PASS with the password.\""),
+        );
+    }
     if let Some(used_by) = &src.used_by
         && !is_sentence(&used_by.value)
     {
@@ -717,6 +731,10 @@ fn build_code(
         returned_by: src.returned_by.value.clone(),
         confused_with: Vec::new(),
         used_by: src.used_by.as_ref().map(|u| u.value.trim().to_string()),
+        client_action: src
+            .client_action
+            .as_ref()
+            .map(|a| a.value.trim().to_string()),
         class: class.unwrap_or_default(),
         group,
         sections: src.sections.clone(),

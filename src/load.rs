@@ -108,6 +108,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "confused_with",
     "kind",
     "used_by",
+    "client_action",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +125,8 @@ struct FrontMatter {
     kind: Option<Spanned<String>>,
     #[serde(default)]
     used_by: Option<Spanned<String>>,
+    #[serde(default)]
+    client_action: Option<Spanned<String>>,
 }
 
 /// One `## ` section of a code file, rendered.
@@ -150,6 +153,8 @@ pub struct CodeSource {
     pub confused_with_line: usize,
     pub kind: Option<Located<String>>,
     pub used_by: Option<Located<String>>,
+    /// The next step after this code, where it is more specific than its class's.
+    pub client_action: Option<Located<String>>,
     pub sections: Vec<Section>,
     /// Targets of `@` links in the body, for the catalog to check.
     pub links: Vec<Located<String>>,
@@ -534,6 +539,7 @@ fn load_code(
         confused_with_line,
         kind: fm.kind.map(loc),
         used_by: fm.used_by.map(loc),
+        client_action: fm.client_action.map(loc),
         sections,
         links: found_links,
         front_matter_line: 1,

@@ -108,7 +108,9 @@ fn class_phrase(p: &Protocol, id: CodeId) -> String {
 
 /// What a client should do after this code, as a sentence that stands alone.
 pub fn client_action(p: &Protocol, id: CodeId) -> String {
-    if p.code(id).follows_its_class() {
+    if let Some(action) = &p.code(id).client_action {
+        action.clone()
+    } else if p.code(id).follows_its_class() {
         p.class_of(id).client_action.clone()
     } else {
         "Follow the advice on this code's own page: no RFC defines it, so its first digit is only a hint of how to react.".to_string()
@@ -204,12 +206,9 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
     let mut items = Vec::new();
 
     // What the client does next.
-    if ca.class == cb.class && ca.follows_its_class() && cb.follows_its_class() {
-        items.push(format!(
-            "After either reply the client's next step is the same. {}",
-            p.class_of(a).client_action
-        ));
-    } else if ca.class == cb.class {
+    let (action_a, action_b) = (client_action(p, a), client_action(p, b));
+    let unpromised = ca.class == cb.class && !(ca.follows_its_class() && cb.follows_its_class());
+    if unpromised {
         let (odd, other) = if ca.follows_its_class() {
             (cb, ca)
         } else {
@@ -224,13 +223,14 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
             "They share a first digit, but {} is not defined by any RFC, so the class does not promise how to react to it; {other_text}.",
             odd.code
         ));
+    } else if action_a == action_b {
+        items.push(format!(
+            "After either reply the client's next step is the same. {action_a}"
+        ));
     } else {
         items.push(format!(
-            "They call for different next steps: {} is {}, and {} is {}.",
-            ca.code,
-            class_phrase(p, a),
-            cb.code,
-            class_phrase(p, b)
+            "They call for different next steps. After {}: {action_a} After {}: {action_b}",
+            ca.code, cb.code
         ));
     }
 
@@ -277,7 +277,6 @@ fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
             .collect()
     };
     let (only_a, only_b) = (only(ca, cb), only(cb, ca));
-    let refs = |v: &[String]| -> Vec<String> { v.to_vec() };
     let list = |v: &[String]| command_list(&v.iter().collect::<Vec<_>>());
 
     match (ca.returned_by.is_empty(), cb.returned_by.is_empty()) {
@@ -307,12 +306,26 @@ fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
                 });
             }
             // "Only" is scoped to the pair: other codes may answer the same commands.
+            const SHORT: usize = 6;
+            let exclusive_of = |code: &Code, only: &[String], other: &Code| {
+                if only.len() <= SHORT {
+                    format!("Of the two, only {} answers {}.", code.code, list(only))
+                } else {
+                    format!(
+                        "{} also answers {} commands that never return {}, among them {}.",
+                        code.code,
+                        only.len(),
+                        other.code,
+                        join(&only[..3])
+                    )
+                }
+            };
             let mut exclusive = Vec::new();
             if !only_a.is_empty() {
-                exclusive.push(format!("only {} answers {}", ca.code, list(&refs(&only_a))));
+                exclusive.push(exclusive_of(ca, &only_a, cb));
             }
             if !only_b.is_empty() {
-                exclusive.push(format!("only {} answers {}", cb.code, list(&refs(&only_b))));
+                exclusive.push(exclusive_of(cb, &only_b, ca));
             }
             if shared.is_empty() {
                 items.push(format!(
@@ -323,7 +336,7 @@ fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
                     list(&cb.returned_by)
                 ));
             } else if !exclusive.is_empty() {
-                items.push(format!("Of the two, {}.", exclusive.join(", and ")));
+                items.push(exclusive.join(" "));
             }
         }
     }
