@@ -21,12 +21,15 @@ struct Cli {
 enum Command {
     /// Build the site into an output folder.
     Build(cmd::build::BuildArgs),
+    /// Write the offline site as one zip file that works unzipped, from disk.
+    Bundle(cmd::bundle::BundleArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Bundle(args) => cmd::bundle::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,14 +20,25 @@ use crate::load::{LinkStyle, SiteConfig};
 use crate::prose;
 
 /// The templates the binary ships; a site's templates/ replaces any of them by name.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("protocol.html", include_str!("../templates/protocol.html")),
     ("code.html", include_str!("../templates/code.html")),
     ("compare.html", include_str!("../templates/compare.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("picker.html", include_str!("../templates/picker.html")),
 ];
+
+/// The generated search index, a classic script so that search works from file://.
+pub const SEARCH_INDEX_FILE: &str = "search-index.js";
+
+/// The offline bundle, as published next to the site.
+#[derive(Debug, Clone)]
+pub struct BundleLink {
+    pub file: String,
+    pub bytes: u64,
+}
 
 /// A page of the site, named by what it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +108,10 @@ pub struct Links {
 }
 
 impl Links {
+    pub fn style(&self) -> LinkStyle {
+        self.style
+    }
+
     pub fn new(style: LinkStyle, base_url: &str) -> Links {
         let base_url = base_url.trim_end_matches('/').to_string();
         let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
@@ -164,6 +179,14 @@ struct PageMeta {
     /// Absolute, as Open Graph requires.
     image: String,
     og_type: &'static str,
+    /// What kind of page this is, for scripts: "home", "protocol", "code", "pair" or "404".
+    kind: &'static str,
+    /// The prefix that turns a folder path from the site root into an href from this page.
+    root: String,
+    /// What a folder href ends with: "" over http, "index.html" on disk.
+    suffix: &'static str,
+    search_js: String,
+    search_index: String,
     breadcrumbs: Vec<Crumb>,
     /// Schema.org data for the page, ready to place in a script element.
     json_ld: Option<String>,
@@ -179,6 +202,7 @@ struct Head {
     trail: Vec<(String, String)>,
     /// The schema.org type of the page.
     schema: &'static str,
+    kind: &'static str,
     modified: Date,
 }
 
@@ -220,6 +244,39 @@ struct CodeView<'a> {
     href: String,
     facts: Vec<Fact>,
     sections: Vec<SectionView<'a>>,
+}
+
+/// The compare picker: every code of a protocol, with two chosen to start with.
+#[derive(Serialize)]
+struct Picker<'a> {
+    protocol: &'a str,
+    name: &'a str,
+    codes: Vec<CodeOption<'a>>,
+    first: &'a str,
+    second: &'a str,
+}
+
+#[derive(Serialize)]
+struct CodeOption<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
+    Picker {
+        protocol: &p.slug,
+        name: &p.name,
+        codes: p
+            .codes
+            .iter()
+            .map(|c| CodeOption {
+                code: &c.code,
+                name: &c.name,
+            })
+            .collect(),
+        first: &p.code(first).code,
+        second: &p.code(second).code,
+    }
 }
 
 #[derive(Serialize)]
@@ -279,6 +336,7 @@ pub struct Renderer<'c> {
     relevance: Vec<Relevance>,
     /// Per protocol, the newest date of its settings, codes and notes.
     protocol_modified: Vec<Date>,
+    bundle: Option<BundleLink>,
 }
 
 /// Reads a site's templates/ over the defaults and parses them all.
@@ -342,11 +400,65 @@ impl<'c> Renderer<'c> {
             links,
             relevance,
             protocol_modified,
+            bundle: None,
         }
     }
 
     pub fn links(&self) -> &Links {
         &self.links
+    }
+
+    /// Links the home page to the offline bundle published beside the site.
+    pub fn link_bundle(&mut self, bundle: BundleLink) {
+        self.bundle = Some(bundle);
+    }
+
+    /// The search index: every code of every protocol, as a classic script that sets
+    /// `window.statusrefIndex`. Pairs need no entries: the script composes them from two codes.
+    pub fn search_index(&self) -> String {
+        #[derive(Serialize)]
+        struct ProtocolEntry<'a> {
+            slug: &'a str,
+            name: &'a str,
+        }
+        #[derive(Serialize)]
+        struct CodeEntry<'a> {
+            p: &'a str,
+            c: &'a str,
+            n: &'a str,
+            s: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Index<'a> {
+            protocols: Vec<ProtocolEntry<'a>>,
+            codes: Vec<CodeEntry<'a>>,
+        }
+        let index = Index {
+            protocols: self
+                .catalog
+                .protocols
+                .iter()
+                .map(|p| ProtocolEntry {
+                    slug: &p.slug,
+                    name: &p.name,
+                })
+                .collect(),
+            codes: self
+                .catalog
+                .protocols
+                .iter()
+                .flat_map(|p| {
+                    p.codes.iter().map(move |c| CodeEntry {
+                        p: &p.slug,
+                        c: &c.code,
+                        n: &c.name,
+                        s: &c.summary,
+                    })
+                })
+                .collect(),
+        };
+        let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_string());
+        format!("window.statusrefIndex = {json};\n")
     }
 
     /// Renders one page into `out`.
@@ -427,6 +539,14 @@ impl<'c> Renderer<'c> {
             } else {
                 "website"
             },
+            kind: head.kind,
+            root: self.links.asset(from, ""),
+            suffix: match self.links.style() {
+                LinkStyle::Directory => "",
+                LinkStyle::File => "index.html",
+            },
+            search_js: self.links.asset(from, "search.js"),
+            search_index: self.links.asset(from, SEARCH_INDEX_FILE),
             image,
             breadcrumbs,
             json_ld,
@@ -559,14 +679,25 @@ impl<'c> Renderer<'c> {
                 description: site.description.clone(),
                 trail: vec![],
                 schema: "WebSite",
+                kind: "home",
                 modified: self.modified(PageRef::Home),
             },
         );
         #[derive(Serialize)]
         struct Home<'a> {
             protocols: Vec<ProtocolLink<'a>>,
+            bundle: Option<BundleView>,
         }
-        self.context(meta, Home { protocols })
+        #[derive(Serialize)]
+        struct BundleView {
+            href: String,
+            size: String,
+        }
+        let bundle = self.bundle.as_ref().map(|b| BundleView {
+            href: self.links.asset(Some(""), &b.file),
+            size: format!("{:.1} MB", b.bytes as f64 / 1_000_000.0),
+        });
+        self.context(meta, Home { protocols, bundle })
     }
 
     fn protocol(&self, pi: usize) -> tera::TeraResult<Context> {
@@ -607,6 +738,7 @@ impl<'c> Renderer<'c> {
                 description,
                 trail: vec![(p.name.clone(), dir.clone())],
                 schema: "CollectionPage",
+                kind: "protocol",
                 modified: self.modified(PageRef::Protocol(pi)),
             },
         );
@@ -619,6 +751,7 @@ impl<'c> Renderer<'c> {
             codes: usize,
             pairs: usize,
             classes: Vec<ClassView<'a>>,
+            picker: Option<Picker<'a>>,
         }
         self.context(
             meta,
@@ -630,6 +763,7 @@ impl<'c> Renderer<'c> {
                 codes: p.codes.len(),
                 pairs: p.pair_count(),
                 classes,
+                picker: (p.codes.len() >= 2).then(|| picker(p, CodeId(0), CodeId(1))),
             },
         )
     }
@@ -741,6 +875,7 @@ impl<'c> Renderer<'c> {
                     (code.code.clone(), dir.clone()),
                 ],
                 schema: "TechArticle",
+                kind: "code",
                 modified: self.modified(PageRef::Code(pi, id)),
             },
         );
@@ -750,6 +885,7 @@ impl<'c> Renderer<'c> {
             code: CodeView<'a>,
             comparisons: Vec<PairLink>,
             protocol: &'a str,
+            picker: Option<Picker<'a>>,
         }
         self.context(
             meta,
@@ -758,6 +894,14 @@ impl<'c> Renderer<'c> {
                 code: self.code_view(&dir, p, id, false),
                 comparisons,
                 protocol: &p.name,
+                picker: self.relevance[pi].comparisons_of(id).next().map(|closest| {
+                    let other = if closest.low() == id {
+                        closest.high()
+                    } else {
+                        closest.low()
+                    };
+                    picker(p, id, other)
+                }),
             },
         )
     }
@@ -785,6 +929,7 @@ impl<'c> Renderer<'c> {
                     (crumb, dir.clone()),
                 ],
                 schema: "TechArticle",
+                kind: "pair",
                 modified: self.modified(PageRef::Pair(pi, pair)),
             },
         );
@@ -852,6 +997,7 @@ impl<'c> Renderer<'c> {
                 description: "There is no page at this address. Find the reply code you need through the list of protocols on this page.".to_string(),
                 trail: vec![],
                 schema: "WebPage",
+                kind: "404",
                 modified: self.modified(PageRef::NotFound),
             },
         );

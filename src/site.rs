@@ -14,17 +14,23 @@ use rayon::prelude::*;
 use crate::catalog::{self, Catalog};
 use crate::error::{Error, Result};
 use crate::load::{self, LinkStyle};
-use crate::render::{self, PageRef, Renderer};
+use crate::render::{self, BundleLink, PageRef, Renderer};
 use crate::write::{self, Output};
 
 /// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
 /// image that link previews show.
-const DEFAULT_STATIC: [(&str, &[u8]); 4] = [
+const DEFAULT_STATIC: [(&str, &[u8]); 5] = [
     ("style.css", include_bytes!("../static/style.css")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("favicon.ico", include_bytes!("../static/favicon.ico")),
     ("og.png", include_bytes!("../static/og.png")),
+    ("search.js", include_bytes!("../static/search.js")),
 ];
+
+/// The offline bundle's file name, in the published site and by default for `statusref bundle`.
+pub const BUNDLE_FILE: &str = "statusref-offline.zip";
+/// The folder the bundle unpacks into, so that unzipping does not scatter files.
+const BUNDLE_DIR: &str = "statusref";
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -34,6 +40,8 @@ pub struct BuildOptions {
     /// Replaces site.toml's base_url, e.g. for a preview deploy.
     pub base_url: Option<String>,
     pub links: LinkStyle,
+    /// Also write the offline bundle into the output and link it from the home page.
+    pub bundle: bool,
 }
 
 impl BuildOptions {
@@ -43,6 +51,7 @@ impl BuildOptions {
             out: root.join("public"),
             base_url: None,
             links: LinkStyle::Directory,
+            bundle: false,
         }
     }
 }
@@ -86,11 +95,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
     let tera = render::load_templates(&options.root.join("templates"))?;
-    let renderer = Renderer::new(tera, &catalog, options.links);
+    let mut renderer = Renderer::new(tera, &catalog, options.links);
     let pages = PageRef::all(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
     let output = Output::open(&options.out)?;
+    let mut keep: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
+    // The bundle is made first, into a temporary file, so the home page can give its size.
+    let bundle = if options.bundle && options.links == LinkStyle::Directory {
+        let temp = output.temp_path(BUNDLE_FILE);
+        let bytes = write_bundle_to(&options.root, options.base_url.as_deref(), &temp)?;
+        renderer.link_bundle(BundleLink {
+            file: BUNDLE_FILE.to_string(),
+            bytes,
+        });
+        Some(temp)
+    } else {
+        None
+    };
+
     pages.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buf, &page| {
@@ -100,11 +123,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         },
     )?;
 
-    let mut keep: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
     for (name, bytes) in static_files(&options.root)? {
         output.put(&name, &bytes)?;
         keep.insert(name);
     }
+    output.put(
+        render::SEARCH_INDEX_FILE,
+        renderer.search_index().as_bytes(),
+    )?;
+    keep.insert(render::SEARCH_INDEX_FILE.to_string());
     let entries: Vec<(String, String)> = pages
         .iter()
         .filter_map(|&page| {
@@ -118,6 +145,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     output.put("robots.txt", robots(&catalog).as_bytes())?;
     keep.insert("robots.txt".to_string());
+    if let Some(temp) = bundle {
+        output.adopt(&temp, BUNDLE_FILE)?;
+        keep.insert(BUNDLE_FILE.to_string());
+    }
     let removed = output.remove_stale(&keep)?;
 
     Ok(BuildReport {
@@ -127,6 +158,82 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         removed,
         elapsed: started.elapsed(),
     })
+}
+
+/// Writes the offline site of `root` as one zip file at `dest`, replacing it atomically.
+/// Returns the zip's size in bytes.
+pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".statusref-tmp-{}-{name}", std::process::id()));
+    let bytes = write_bundle_to(root, base_url, &temp).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })?;
+    fs::rename(&temp, dest).map_err(|e| Error::io("cannot write", dest, e))?;
+    Ok(bytes)
+}
+
+/// Renders the offline site (every link relative and naming its file) straight into a zip.
+/// Pages render in parallel a chunk at a time and enter the zip in a fixed order with fixed
+/// timestamps, so the same input gives the same bytes and memory holds one chunk at most.
+fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u64> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+
+    let catalog = load_catalog(root, LinkStyle::File, base_url)?;
+    let tera = render::load_templates(&root.join("templates"))?;
+    let renderer = Renderer::new(tera, &catalog, LinkStyle::File);
+    let pages = PageRef::all(&catalog);
+    render_one_of_each_kind(&renderer, &pages)?;
+
+    let zip_error = |e: zip::result::ZipError| {
+        Error::io("cannot write the bundle", path, std::io::Error::other(e))
+    };
+    let io_error = |e: std::io::Error| Error::io("cannot write the bundle", path, e);
+    let file = fs::File::create(path).map_err(io_error)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for chunk in pages.chunks(256) {
+        let rendered: Vec<Result<(String, Vec<u8>)>> = chunk
+            .par_iter()
+            .map(|&page| {
+                let mut buf = Vec::new();
+                renderer.render(page, &mut buf)?;
+                Ok((page.output_path(&catalog), buf))
+            })
+            .collect();
+        for entry in rendered {
+            let (name, bytes) = entry?;
+            zip.start_file(format!("{BUNDLE_DIR}/{name}"), options)
+                .map_err(zip_error)?;
+            zip.write_all(&bytes).map_err(io_error)?;
+        }
+    }
+    let mut extras = static_files(root)?;
+    extras.push((
+        render::SEARCH_INDEX_FILE.to_string(),
+        renderer.search_index().into_bytes(),
+    ));
+    for (name, bytes) in extras {
+        zip.start_file(format!("{BUNDLE_DIR}/{name}"), options)
+            .map_err(zip_error)?;
+        zip.write_all(&bytes).map_err(io_error)?;
+    }
+    let mut writer = zip.finish().map_err(zip_error)?;
+    writer.flush().map_err(io_error)?;
+    let file = writer.into_inner().map_err(|e| io_error(e.into_error()))?;
+    file.sync_all().map_err(io_error)?;
+    Ok(file.metadata().map_err(io_error)?.len())
 }
 
 /// Template errors usually fail every page of a kind; finding them before the first write keeps

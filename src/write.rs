@@ -79,6 +79,29 @@ impl Output {
         Ok(Outcome::Written)
     }
 
+    /// A path in the output folder for a file that will be moved into place with [`adopt`];
+    /// the next build removes it if this one never does.
+    ///
+    /// [`adopt`]: Output::adopt
+    pub fn temp_path(&self, name: &str) -> PathBuf {
+        self.root
+            .join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()))
+    }
+
+    /// Moves a finished file from `temp` to `rel`, or drops it if `rel` already has the same
+    /// bytes, so that an unchanged file keeps its mtime.
+    pub fn adopt(&self, temp: &Path, rel: &str) -> Result<Outcome> {
+        let path = self.root.join(rel);
+        if files_equal(temp, &path) {
+            let _ = fs::remove_file(temp);
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(Outcome::Unchanged);
+        }
+        fs::rename(temp, &path).map_err(|e| Error::io("cannot write", &path, e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(Outcome::Written)
+    }
+
     /// Removes every file under the output folder whose relative path is not in `keep`, and
     /// folders left empty. Returns how many files were removed.
     pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize> {
@@ -173,6 +196,32 @@ fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Whether two files hold the same bytes, read a block at a time.
+fn files_equal(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if ma.len() != mb.len() {
+        return false;
+    }
+    let (Ok(mut fa), Ok(mut fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let Ok(n) = fa.read(&mut ba) else {
+            return false;
+        };
+        if n == 0 {
+            return true;
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 fn same_content(path: &Path, bytes: &[u8]) -> bool {

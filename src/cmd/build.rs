@@ -16,6 +16,12 @@ pub struct BuildArgs {
     /// The absolute URL the site is published at, instead of site.toml's base_url.
     #[arg(long)]
     base_url: Option<String>,
+    /// Write a site that works opened from disk: every link relative and naming its file.
+    #[arg(long)]
+    offline: bool,
+    /// Do not write the offline bundle into the output (it is written by default).
+    #[arg(long)]
+    no_bundle: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -26,7 +32,12 @@ pub fn run(args: BuildArgs) -> Result<(), statusref::Error> {
         out: args.out.clone().unwrap_or_else(|| args.root.join("public")),
         root: args.root,
         base_url: args.base_url,
-        links: LinkStyle::Directory,
+        links: if args.offline {
+            LinkStyle::File
+        } else {
+            LinkStyle::Directory
+        },
+        bundle: !args.no_bundle && !args.offline,
     };
     let report = statusref::build(&options)?;
     if !args.quiet {

@@ -1,3 +1,4 @@
 //! One file per subcommand; each turns parsed arguments into a library call.
 
 pub mod build;
+pub mod bundle;

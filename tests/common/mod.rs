@@ -41,6 +41,7 @@ pub fn options(root: &Path, out: &Path) -> BuildOptions {
         out: out.to_path_buf(),
         base_url: None,
         links: LinkStyle::Directory,
+        bundle: false,
     }
 }
 

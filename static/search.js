@@ -1,0 +1,180 @@
+// statusref: search, the compare picker, and the 404 page's redirect of reversed pairs.
+// A classic script, with its index in search-index.js, so that it works from file:// as well as
+// over http. Every control it drives is hidden until it runs: without JavaScript the pages read
+// and link the same.
+(function () {
+  'use strict';
+  var body = document.body;
+  var root = body.getAttribute('data-root') || '';
+  var suffix = body.getAttribute('data-suffix') || '';
+  var index = window.statusrefIndex || { protocols: [], codes: [] };
+
+  function href(path) { return root + path + suffix; }
+
+  function protocolOf(slug) {
+    for (var i = 0; i < index.protocols.length; i++) {
+      if (index.protocols[i].slug === slug) return index.protocols[i];
+    }
+    return null;
+  }
+
+  function findCode(slug, code) {
+    for (var i = 0; i < index.codes.length; i++) {
+      var c = index.codes[i];
+      if (c.p === slug && c.c === code) return c;
+    }
+    return null;
+  }
+
+  // The only page of a pair: lower code first, by number.
+  function pairPath(slug, x, y) {
+    var lo = Number(x) < Number(y) ? x : y;
+    var hi = lo === x ? y : x;
+    return slug + '/' + lo + '-vs-' + hi + '/';
+  }
+
+  function words(text) {
+    return text.toLowerCase().split(/[^a-z0-9']+/).filter(function (w) { return w.length > 0; });
+  }
+
+  // "211 vs 503", "211 503", "211-vs-503", "211, 503": every protocol that has both codes.
+  function pairResults(query) {
+    var m = /^\s*(\d{3,5})\s*(?:vs\.?|versus|v|-vs-|-|,|\/)?\s*(\d{3,5})\s*$/i.exec(query);
+    if (!m || m[1] === m[2]) return [];
+    var out = [];
+    index.protocols.forEach(function (p) {
+      var a = findCode(p.slug, m[1]), b = findCode(p.slug, m[2]);
+      if (a && b) {
+        var lo = Number(a.c) < Number(b.c) ? a : b, hi = lo === a ? b : a;
+        out.push({
+          title: p.name + ' ' + lo.c + ' ' + lo.n + ' vs ' + hi.c + ' ' + hi.n,
+          detail: 'Comparison',
+          path: pairPath(p.slug, a.c, b.c),
+        });
+      }
+    });
+    return out;
+  }
+
+  function codeResults(query) {
+    var terms = words(query);
+    if (terms.length === 0) return [];
+    var scored = [];
+    index.codes.forEach(function (c) {
+      var name = words(c.n), summary = words(c.s), score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var t = terms[i], best = 0;
+        if (c.c === t) best = 100;
+        else if (c.c.indexOf(t) === 0) best = 40;
+        if (name.indexOf(t) >= 0) best = Math.max(best, 12);
+        else if (name.some(function (w) { return w.indexOf(t) === 0; })) best = Math.max(best, 8);
+        if (summary.indexOf(t) >= 0) best = Math.max(best, 3);
+        else if (t.length > 2 && summary.some(function (w) { return w.indexOf(t) === 0; })) best = Math.max(best, 2);
+        if (best === 0) return;  // every word must match somewhere
+        score += best;
+      }
+      scored.push({ score: score, code: c });
+    });
+    scored.sort(function (x, y) { return y.score - x.score || Number(x.code.c) - Number(y.code.c); });
+    return scored.slice(0, 10).map(function (s) {
+      var p = protocolOf(s.code.p);
+      return { title: (p ? p.name + ' ' : '') + s.code.c + ' ' + s.code.n, detail: s.code.s, path: s.code.p + '/' + s.code.c + '/' };
+    });
+  }
+
+  function search(query) {
+    return pairResults(query).concat(codeResults(query)).slice(0, 10);
+  }
+
+  function setUpSearch(form) {
+    var input = form.querySelector('input[type=search]');
+    var list = form.querySelector('[role=listbox]');
+    var status = form.querySelector('[role=status]');
+    var results = [], active = -1;
+
+    function render() {
+      list.innerHTML = '';
+      results.forEach(function (r, i) {
+        var li = document.createElement('li');
+        li.id = 'search-option-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', i === active ? 'true' : 'false');
+        var a = document.createElement('a');
+        a.href = href(r.path);
+        a.tabIndex = -1;
+        var title = document.createElement('span');
+        title.className = 'title';
+        title.textContent = r.title;
+        var detail = document.createElement('span');
+        detail.className = 'detail';
+        detail.textContent = r.detail;
+        a.appendChild(title);
+        a.appendChild(detail);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      var open = results.length > 0;
+      list.hidden = !open;
+      input.setAttribute('aria-expanded', open ? 'true' : 'false');
+      if (active >= 0) input.setAttribute('aria-activedescendant', 'search-option-' + active);
+      else input.removeAttribute('aria-activedescendant');
+      status.textContent = input.value.trim() === '' ? '' :
+        results.length === 0 ? 'No matching codes.' :
+        results.length + (results.length === 1 ? ' result.' : ' results.') + ' Use the arrow keys to choose.';
+    }
+
+    input.addEventListener('input', function () {
+      results = search(input.value);
+      active = -1;
+      render();
+    });
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' && results.length) {
+        active = (active + 1) % results.length; render(); e.preventDefault();
+      } else if (e.key === 'ArrowUp' && results.length) {
+        active = active <= 0 ? results.length - 1 : active - 1; render(); e.preventDefault();
+      } else if (e.key === 'Escape') {
+        input.value = ''; results = []; active = -1; render();
+      }
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var chosen = results[active >= 0 ? active : 0];
+      if (chosen) window.location.href = href(chosen.path);
+    });
+    input.addEventListener('blur', function () {
+      // Let a click on a result land before the list closes.
+      setTimeout(function () { if (document.activeElement !== input) { list.hidden = true; input.setAttribute('aria-expanded', 'false'); } }, 150);
+    });
+    input.addEventListener('focus', function () { if (results.length) render(); });
+    form.hidden = false;
+  }
+
+  function setUpPicker(form) {
+    var slug = form.getAttribute('data-protocol');
+    var message = form.querySelector('.picker-message');
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var a = form.elements.a.value, b = form.elements.b.value;
+      if (a === b) {
+        message.textContent = 'Choose two different codes.';
+        return;
+      }
+      window.location.href = href(pairPath(slug, a, b));
+    });
+    form.hidden = false;
+  }
+
+  // On the 404 page: a pair written higher code first goes to its one real page.
+  function redirectReversedPair() {
+    var m = /\/([a-z0-9-]+)\/(\d+)-vs-(\d+)\/?(?:index\.html)?$/.exec(window.location.pathname);
+    if (!m || Number(m[2]) <= Number(m[3])) return false;
+    if (!findCode(m[1], m[2]) || !findCode(m[1], m[3])) return false;
+    window.location.replace(href(pairPath(m[1], m[2], m[3])));
+    return true;
+  }
+
+  if (body.getAttribute('data-page') === '404' && redirectReversedPair()) return;
+  Array.prototype.forEach.call(document.querySelectorAll('form.search'), setUpSearch);
+  Array.prototype.forEach.call(document.querySelectorAll('form.picker'), setUpPicker);
+})();

@@ -1,0 +1,146 @@
+// The site in a real browser: over http on the normal build, and over file:// on the unzipped
+// offline bundle. Search, the compare picker, links, the 404 page, and no console errors anywhere.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { buildSite, serve, launch, repo } from './site.mjs';
+
+const artifacts = join(repo, 'test-artifacts');
+let browser, server, site, offlineRoot;
+const consoleErrors = [];
+
+before(async () => {
+  site = buildSite();  // the published site, with its offline bundle
+  server = await serve(site);
+  const unzipped = mkdtempSync(join(tmpdir(), 'statusref-offline-'));
+  execFileSync('python3', ['-m', 'zipfile', '-e', join(site, 'statusref-offline.zip'), unzipped]);
+  offlineRoot = join(unzipped, 'statusref');
+  mkdirSync(artifacts, { recursive: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  assert.deepEqual(consoleErrors, [], 'no console error on any page visited');
+});
+
+// Both ways of reading the site: how to reach a folder page, and how its URL ends.
+const modes = {
+  http: { url: (path) => `${server.url}/${path}`, ends: (path) => path },
+  file: { url: (path) => pathToFileURL(join(offlineRoot, path, 'index.html')).href, ends: (path) => `${path}index.html` },
+};
+
+async function open(mode, path, viewport = { width: 1280, height: 900 }, { missing = false } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Visiting a missing page on purpose: chromium reports the document's own 404 status.
+    const ownStatus = missing && /status of 404/.test(m.text()) && m.location().url === modes[mode].url(path);
+    if (!ownStatus) consoleErrors.push(`${mode} ${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${mode} ${page.url()}: ${e.message}`));
+  await page.goto(modes[mode].url(path));
+  return page;
+}
+
+async function searchFor(page, text) {
+  const input = page.locator('#search-input');
+  await input.fill('');
+  await input.pressSequentially(text, { delay: 10 });
+  await page.locator('#search-results [role=option]').first().waitFor();
+  return page.locator('#search-results [role=option]').allInnerTexts();
+}
+
+for (const mode of Object.keys(modes)) {
+  test(`${mode}: search finds 503 by number, name and summary words`, async () => {
+    const page = await open(mode, '');
+    assert.equal(await page.locator('form.search').isVisible(), true);
+    assert.match((await searchFor(page, '503'))[0], /503 Bad Sequence of Commands/);
+    assert.match((await searchFor(page, 'bad sequence'))[0], /503 Bad Sequence of Commands/);
+    assert.ok((await searchFor(page, 'passive')).some((r) => /227 Entering Passive Mode/.test(r)));
+    // The keyboard picks a result and Enter follows it.
+    await searchFor(page, '503');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('#search-input').getAttribute('aria-activedescendant'), 'search-option-0');
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('ftp/503/'))), page.keyboard.press('Enter')]);
+    assert.match(await page.locator('h1').innerText(), /503 Bad Sequence of Commands/);
+    await page.context().close();
+  });
+
+  test(`${mode}: search finds a pair typed either way`, async () => {
+    const page = await open(mode, 'ftp/');
+    for (const query of ['211 vs 503', '503 211', '211-vs-503']) {
+      const results = await searchFor(page, query);
+      assert.match(results[0], /FTP 211 System Status vs 503 Bad Sequence of Commands/, query);
+    }
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('ftp/211-vs-503/'))), page.keyboard.press('Enter')]);
+    assert.equal(await page.locator('h1').innerText(), 'FTP 211 System Status vs 503 Bad Sequence of Commands');
+    await page.context().close();
+  });
+
+  test(`${mode}: the compare picker reaches the one page of a pair in both orders`, async () => {
+    for (const [from, a, b] of [['ftp/', '503', '211'], ['ftp/', '211', '503'], ['ftp/503/', '503', '211']]) {
+      const page = await open(mode, from);
+      await page.locator('form.picker select[name=a]').selectOption(a);
+      await page.locator('form.picker select[name=b]').selectOption(b);
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('ftp/211-vs-503/'))), page.locator('form.picker button').click()]);
+      assert.match(await page.locator('h1').innerText(), /211 System Status vs 503/);
+      await page.context().close();
+    }
+    const page = await open(mode, 'ftp/');
+    await page.locator('form.picker select[name=a]').selectOption('211');
+    await page.locator('form.picker select[name=b]').selectOption('211');
+    await page.locator('form.picker button').click();
+    assert.equal(await page.locator('.picker-message').innerText(), 'Choose two different codes.');
+    await page.context().close();
+  });
+
+  test(`${mode}: following links from home reaches a comparison and back`, async () => {
+    const page = await open(mode, '');
+    await page.getByRole('link', { name: 'FTP', exact: true }).first().click();
+    assert.match(await page.locator('h1').innerText(), /FTP reply codes/);
+    await page.locator('dl.codes a', { hasText: 'Bad Sequence of Commands' }).click();
+    assert.match(await page.locator('h1').innerText(), /503/);
+    await page.locator('#compare a').first().click();
+    assert.match(await page.locator('h1').innerText(), / vs /);
+    const related = page.locator('#related a').first();
+    const text = await related.innerText();
+    await related.click();
+    assert.equal(await page.locator('h1').innerText(), `FTP ${text}`);
+    await page.locator('nav.crumbs a', { hasText: 'FTP' }).click();
+    assert.match(await page.locator('h1').innerText(), /FTP reply codes/);
+    await page.context().close();
+  });
+
+  test(`${mode}: screenshots at phone and desktop widths`, async () => {
+    for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
+      for (const [label, path] of [['home', ''], ['code-503', 'ftp/503/'], ['pair-211-vs-503', 'ftp/211-vs-503/']]) {
+        const page = await open(mode, path, viewport);
+        await page.screenshot({ path: join(artifacts, `${mode}-${name}-${label}.png`), fullPage: label !== 'pair-211-vs-503' });
+        await page.context().close();
+      }
+      const page = await open(mode, 'ftp/', viewport);
+      await searchFor(page, '211 503');
+      await page.screenshot({ path: join(artifacts, `${mode}-${name}-search.png`) });
+      await page.context().close();
+    }
+  });
+}
+
+test('http: a reversed pair URL goes to the canonical page; other missing pages offer search', async () => {
+  const page = await open('http', 'ftp/503-vs-211/', undefined, { missing: true });
+  await page.waitForURL((u) => u.pathname === '/ftp/211-vs-503/');
+  assert.equal(await page.locator('h1').innerText(), 'FTP 211 System Status vs 503 Bad Sequence of Commands');
+  await page.context().close();
+
+  const missing = await open('http', 'ftp/999/', undefined, { missing: true });
+  assert.equal(await missing.locator('h1').innerText(), 'Page not found');
+  assert.equal(await missing.locator('#search-input').isVisible(), true);
+  assert.match((await searchFor(missing, '550'))[0], /550/);
+  await missing.context().close();
+});
