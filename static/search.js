@@ -99,23 +99,24 @@
         li.id = 'search-option-' + i;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', i === active ? 'true' : 'false');
-        var a = document.createElement('a');
-        a.href = href(r.path);
-        a.tabIndex = -1;
+        // An option holds no link of its own (a link inside an option is a control inside a
+        // control); choosing it by click or Enter goes to its page.
+        li.setAttribute('data-href', href(r.path));
         var title = document.createElement('span');
         title.className = 'title';
         title.textContent = r.title;
         var detail = document.createElement('span');
         detail.className = 'detail';
         detail.textContent = r.detail;
-        a.appendChild(title);
-        a.appendChild(detail);
-        li.appendChild(a);
+        li.appendChild(title);
+        li.appendChild(detail);
+        li.addEventListener('mousedown', function (e) {
+          e.preventDefault();  // keep focus in the input until the page changes
+          window.location.href = li.getAttribute('data-href');
+        });
         list.appendChild(li);
       });
-      var open = results.length > 0;
-      list.hidden = !open;
-      input.setAttribute('aria-expanded', open ? 'true' : 'false');
+      list.hidden = results.length === 0;
       if (active >= 0) input.setAttribute('aria-activedescendant', 'search-option-' + active);
       else input.removeAttribute('aria-activedescendant');
       status.textContent = input.value.trim() === '' ? '' :
@@ -144,7 +145,7 @@
     });
     input.addEventListener('blur', function () {
       // Let a click on a result land before the list closes.
-      setTimeout(function () { if (document.activeElement !== input) { list.hidden = true; input.setAttribute('aria-expanded', 'false'); } }, 150);
+      setTimeout(function () { if (document.activeElement !== input) list.hidden = true; }, 150);
     });
     input.addEventListener('focus', function () { if (results.length) render(); });
     form.hidden = false;

@@ -144,3 +144,11 @@ test('http: a reversed pair URL goes to the canonical page; other missing pages 
   assert.match((await searchFor(missing, '550'))[0], /550/);
   await missing.context().close();
 });
+
+test('http: a click on a search result opens it', async () => {
+  const page = await open('http', '');
+  await searchFor(page, '425 426');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/ftp/425-vs-426/'), page.locator('#search-results [role=option]').first().click()]);
+  assert.match(await page.locator('h1').innerText(), /425 .* vs 426/);
+  await page.context().close();
+});

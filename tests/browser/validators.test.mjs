@@ -41,6 +41,16 @@ test('axe-core finds no WCAG 2.2 AA violation, in light and dark schemes', async
         assert.deepEqual(found, []);
         assert.ok(result.passes.length > 10, `axe ran its checks on ${path}`);
       }
+      // The search results, open.
+      await page.goto(`${server.url}/ftp/`);
+      await page.locator('#search-input').pressSequentially('211 503');
+      await page.locator('#search-results [role=option]').first().waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const open = await page.evaluate(() => axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      }));
+      assert.deepEqual(open.violations.map((v) => `${colorScheme} open search: ${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), []);
       await context.close();
     }
   } finally {
