@@ -47,6 +47,18 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The text of the line the problem is on, read when the problem is shown.
+    pub fn source_line(&self) -> Option<String> {
+        let line = self.line?;
+        let bytes = std::fs::read(&self.file).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let found = text.lines().nth(line.checked_sub(1)?)?;
+        let shown: String = found.chars().take(160).collect();
+        (!shown.trim().is_empty()).then_some(shown)
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -58,6 +70,10 @@ impl fmt::Display for Diagnostic {
             write!(f, "`{field}`: ")?;
         }
         write!(f, "{}", self.message)?;
+        if let Some(text) = self.source_line() {
+            let line = self.line.unwrap_or_default();
+            write!(f, "\n{line:>5} | {text}")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -7,15 +7,18 @@
 //! folder). [`site`] runs the stages in order.
 
 pub mod catalog;
+pub mod check;
 pub mod compare;
 pub mod dates;
 pub mod error;
 pub mod load;
 pub mod prose;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod write;
 
 pub use error::{Diagnostic, Error, Result};
 pub use load::LinkStyle;
-pub use site::{BuildOptions, BuildReport, build, load_catalog};
+pub use site::{BuildOptions, BuildReport, Progress, build, build_with_progress, load_catalog};

@@ -23,6 +23,12 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Write the offline site as one zip file that works unzipped, from disk.
     Bundle(cmd::bundle::BundleArgs),
+    /// Build, serve on 127.0.0.1, and rebuild and reload open pages on every change.
+    Serve(cmd::serve::ServeArgs),
+    /// Validate content, templates and every internal link without writing anything.
+    Check(cmd::check::CheckArgs),
+    /// Start a content file for a code, with the front matter and sections to fill in.
+    New(cmd::new::NewArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +36,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Bundle(args) => cmd::bundle::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -91,7 +91,23 @@ pub fn load_catalog(root: &Path, links: LinkStyle, base_url: Option<&str>) -> Re
     catalog::build(source, loaded.diagnostics).map_err(Error::Content)
 }
 
+/// Told how a build advances, for a progress bar; the library draws nothing itself.
+pub trait Progress: Sync {
+    fn start(&self, _pages: usize) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_with_progress(options, &Silent)
+}
+
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
     let tera = render::load_templates(&options.root.join("templates"))?;
@@ -114,14 +130,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         None
     };
 
-    pages.par_iter().try_for_each_init(
-        || Vec::with_capacity(64 * 1024),
-        |buf, &page| {
-            buf.clear();
-            renderer.render(page, buf)?;
-            output.put(&page.output_path(&catalog), buf).map(|_| ())
-        },
-    )?;
+    // Pages new to the output first, then the ones that replace old versions: a build stopped at
+    // any moment leaves every old page in place and linking only to pages that exist.
+    let (new, replacing): (Vec<PageRef>, Vec<PageRef>) = pages
+        .iter()
+        .partition(|p| !output.root().join(p.output_path(&catalog)).exists());
+    progress.start(pages.len());
+    for batch in [new, replacing] {
+        batch.par_iter().try_for_each_init(
+            || Vec::with_capacity(64 * 1024),
+            |buf, &page| {
+                buf.clear();
+                renderer.render(page, buf)?;
+                output.put(&page.output_path(&catalog), buf)?;
+                progress.advance();
+                Ok::<(), Error>(())
+            },
+        )?;
+    }
+    progress.finish();
 
     for (name, bytes) in static_files(&options.root)? {
         output.put(&name, &bytes)?;
@@ -248,6 +275,14 @@ fn render_one_of_each_kind(renderer: &Renderer, pages: &[PageRef]) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// The names of the files [`static_files`] gives, for checks that need no bytes.
+pub fn static_file_names(root: &Path) -> Result<Vec<String>> {
+    Ok(static_files(root)?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect())
 }
 
 /// The site's static/ files, with the defaults for any it does not ship.

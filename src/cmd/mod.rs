@@ -2,3 +2,6 @@
 
 pub mod build;
 pub mod bundle;
+pub mod check;
+pub mod new;
+pub mod serve;

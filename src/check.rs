@@ -1,0 +1,260 @@
+//! Check: everything a build verifies, then every internal link and fragment of every rendered
+//! page, without writing a file.
+//!
+//! Links written in markdown are already checked by the catalog against the codes; this finds
+//! the rest — links that templates make — by rendering each page in memory and resolving each
+//! `href` and `src` the way a browser would. Not for: external links, which need a network.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::load::LinkStyle;
+use crate::render::{self, BundleLink, PageRef, Renderer};
+use crate::site;
+
+#[derive(Debug, Clone, Copy)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+}
+
+/// A link found in a rendered page.
+struct Link {
+    page: String,
+    line: usize,
+    href: String,
+}
+
+pub fn check(root: &Path) -> Result<CheckReport> {
+    let catalog = site::load_catalog(root, LinkStyle::Directory, None)?;
+    let tera = render::load_templates(&root.join("templates"))?;
+    let mut renderer = Renderer::new(tera, &catalog, LinkStyle::Directory);
+    // The published home page links the bundle that `build` writes beside it.
+    renderer.link_bundle(BundleLink {
+        file: site::BUNDLE_FILE.to_string(),
+        bytes: 0,
+    });
+    let pages = PageRef::all(&catalog);
+
+    let mut files: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
+    files.extend(site::static_file_names(root)?);
+    files.extend(
+        [
+            render::SEARCH_INDEX_FILE,
+            "sitemap.xml",
+            "robots.txt",
+            site::BUNDLE_FILE,
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+
+    let links = Mutex::new(Vec::new());
+    let ids = Mutex::new(HashMap::new());
+    let render_errors = Mutex::new(Vec::new());
+    pages.par_iter().for_each_init(Vec::new, |buf, &page| {
+        buf.clear();
+        let path = page.output_path(&catalog);
+        if let Err(err) = renderer.render(page, buf) {
+            if let Ok(mut errors) = render_errors.lock() {
+                errors.push(err);
+            }
+            return;
+        }
+        let html = String::from_utf8_lossy(buf);
+        let found: Vec<Link> = attribute_values(&html, "href")
+            .chain(attribute_values(&html, "src"))
+            .map(|(line, href)| Link {
+                page: path.clone(),
+                line,
+                href: href.to_string(),
+            })
+            .collect();
+        let page_ids: HashSet<String> = attribute_values(&html, "id")
+            .map(|(_, id)| id.to_string())
+            .collect();
+        if let Ok(mut all) = links.lock() {
+            all.extend(found);
+        }
+        if let Ok(mut all) = ids.lock() {
+            all.insert(path, page_ids);
+        }
+    });
+    if let Some(err) = render_errors
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+    {
+        return Err(err);
+    }
+
+    let links = links.into_inner().unwrap_or_default();
+    let ids = ids.into_inner().unwrap_or_default();
+    let base_path =
+        render::Links::new(LinkStyle::Directory, &catalog.site.base_url).asset(None, "");
+    let mut problems = Vec::new();
+    for link in &links {
+        let Some((target, fragment)) = resolve(&link.page, &link.href, &base_path) else {
+            continue;
+        };
+        let template = template_of(&link.page);
+        let problem = if !files.contains(&target) {
+            Some(format!(
+                "links to `{}`, but the site has no {target}",
+                link.href
+            ))
+        } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            let known = ids
+                .get(&target)
+                .is_some_and(|page_ids| page_ids.contains(fragment));
+            let is_page = target.ends_with(".html");
+            (is_page && !known).then(|| {
+                format!(
+                    "links to `{}`, but {target} has no element with id \"{fragment}\"",
+                    link.href
+                )
+            })
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            problems.push(
+                Diagnostic::new(&PathBuf::from(&link.page), problem)
+                    .at_line(link.line)
+                    .field("link")
+                    .hint(format!("the page is rendered from templates/{template}")),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(CheckReport {
+            pages: pages.len(),
+            links: links.len(),
+        })
+    } else {
+        problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Err(Error::Content(problems))
+    }
+}
+
+fn template_of(page: &str) -> &'static str {
+    match page.matches('/').count() {
+        _ if page == "404.html" => "404.html",
+        0 => "index.html",
+        1 => "protocol.html",
+        _ if page.contains("-vs-") => "compare.html",
+        _ => "code.html",
+    }
+}
+
+/// Each `name="value"` attribute in HTML as written by the templates and the markdown renderer
+/// (always double-quoted), with its 1-based line.
+fn attribute_values<'a>(html: &'a str, name: &str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+    let needle = format!(" {name}=\"");
+    let mut from = 0;
+    let mut line = 1;
+    let mut counted = 0;
+    std::iter::from_fn(move || {
+        let at = html[from..].find(&needle)? + from;
+        let start = at + needle.len();
+        let len = html[start..].find('"')?;
+        line += html.as_bytes()[counted..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = at;
+        from = start + len;
+        Some((line, &html[start..start + len]))
+    })
+}
+
+/// The output file a link from `page` leads to, and its fragment; `None` for links that leave
+/// the site.
+fn resolve<'a>(page: &str, href: &'a str, base_path: &str) -> Option<(String, Option<&'a str>)> {
+    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (href, None),
+    };
+    let mut parts: Vec<&str> = if path.is_empty() {
+        page.split('/').collect::<Vec<_>>()
+    } else if let Some(absolute) = path.strip_prefix(base_path) {
+        absolute.split('/').collect()
+    } else {
+        let mut dir: Vec<&str> = page.split('/').collect();
+        dir.pop();
+        dir.extend(path.split('/'));
+        dir
+    };
+    if path.is_empty() {
+        return Some((page.to_string(), fragment));
+    }
+    let mut resolved: Vec<&str> = Vec::new();
+    let folder = path.ends_with('/') || path.ends_with("/.") || path == ".";
+    for part in parts.drain(..) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                resolved.pop();
+            }
+            other => resolved.push(other),
+        }
+    }
+    let mut target = resolved.join("/");
+    if folder || target.is_empty() {
+        if !target.is_empty() {
+            target.push('/');
+        }
+        target.push_str("index.html");
+    }
+    Some((target, fragment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_as_a_browser_would() {
+        assert_eq!(
+            resolve("ftp/503/index.html", "../211-vs-503/", "/"),
+            Some(("ftp/211-vs-503/index.html".into(), None))
+        );
+        assert_eq!(
+            resolve("ftp/503/index.html", "../../", "/"),
+            Some(("index.html".into(), None))
+        );
+        assert_eq!(
+            resolve("index.html", "./", "/"),
+            Some(("index.html".into(), None))
+        );
+        assert_eq!(
+            resolve("ftp/index.html", "#class-1", "/"),
+            Some(("ftp/index.html".into(), Some("class-1")))
+        );
+        assert_eq!(
+            resolve("404.html", "/ftp/", "/"),
+            Some(("ftp/index.html".into(), None))
+        );
+        assert_eq!(
+            resolve("ftp/503/index.html", "../../style.css", "/"),
+            Some(("style.css".into(), None))
+        );
+        assert_eq!(resolve("index.html", "https://example.org/", "/"), None);
+    }
+
+    #[test]
+    fn attributes_with_lines() {
+        let html = "<a href=\"x\">\n<p id=\"y\"><a href=\"z#y\">";
+        let hrefs: Vec<_> = attribute_values(html, "href").collect();
+        assert_eq!(hrefs, [(1, "x"), (2, "z#y")]);
+        assert_eq!(attribute_values(html, "id").collect::<Vec<_>>(), [(2, "y")]);
+    }
+}

@@ -1,0 +1,37 @@
+//! `statusref serve`: builds, serves on 127.0.0.1, and rebuilds and reloads on every change.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::Args;
+use statusref::serve::{ServeOptions, serve};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder, holding content/, templates/ and static/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Only change it to share the preview on a trusted network.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+}
+
+pub fn run(args: ServeArgs) -> Result<(), statusref::Error> {
+    let root = args.root.clone();
+    serve(
+        ServeOptions {
+            root: args.root,
+            addr: SocketAddr::new(args.bind, args.port),
+        },
+        move |addr| {
+            // Printed on stdout, one line, so scripts and tests can read the address.
+            println!(
+                "Serving {} at http://{addr}/ (Ctrl-C to stop)",
+                root.display()
+            );
+        },
+    )
+}

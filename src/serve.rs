@@ -1,0 +1,330 @@
+//! Serve: the authoring loop — build, serve over HTTP, rebuild on change, reload open pages.
+//!
+//! The site is built into a private folder and served from there with a live-reload script added
+//! to each HTML response (never to the files). A failed rebuild leaves the last good site in place
+//! (the build never touches its output before the content is valid) and shows the error over every
+//! page and in the terminal. Only files inside the output folder are served: `..` segments, their
+//! percent-encoded forms and symlinks that lead out all get 404. Not for: production hosting.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::{RecursiveMode, Watcher};
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::Stream;
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::error::{Error, Result};
+use crate::load::LinkStyle;
+use crate::site::{self, BuildOptions};
+
+/// Where the reload events stream from; no page of a site can have this path.
+const EVENTS_PATH: &str = "/__statusref/events";
+/// Changes closer together than this are built once.
+const SETTLE: Duration = Duration::from_millis(150);
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub addr: SocketAddr,
+}
+
+struct Shared {
+    out: PathBuf,
+    /// The last build's error, shown over every page until a build succeeds.
+    error: Mutex<Option<String>>,
+    reloads: broadcast::Sender<()>,
+}
+
+/// Builds, serves and watches until Ctrl-C. `on_ready` gets the bound address (the port may have
+/// been 0) once the server accepts connections.
+pub fn serve(
+    options: ServeOptions,
+    on_ready: impl FnOnce(SocketAddr) + Send + 'static,
+) -> Result<()> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::io("cannot start the server", &options.root, e))?;
+    runtime.block_on(run(options, on_ready))
+}
+
+async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .map_err(|e| {
+            Error::io(
+                format!("cannot listen on {}:", options.addr),
+                &options.root,
+                e,
+            )
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("cannot listen", &options.root, e))?;
+    let out = std::env::temp_dir().join(format!(
+        "statusref-serve-{}-{}",
+        std::process::id(),
+        addr.port()
+    ));
+    let build = BuildOptions {
+        root: options.root.clone(),
+        out: out.clone(),
+        base_url: Some(format!("http://{addr}")),
+        links: LinkStyle::Directory,
+        bundle: false,
+    };
+    let (reloads, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        out,
+        error: Mutex::new(None),
+        reloads,
+    });
+    rebuild(&build, &shared).await;
+
+    let (changed_tx, changed_rx) = mpsc::channel(64);
+    let _watcher = watch(&options.root, changed_tx)?;
+    tokio::spawn(rebuild_on_change(build, shared.clone(), changed_rx));
+
+    let app = Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(file)
+        .with_state(shared);
+    on_ready(addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| Error::io("the server stopped", &options.root, e))
+}
+
+/// Watches the folders a site is made from. The notify callback runs on its own thread; it only
+/// passes a signal on.
+fn watch(root: &Path, changed: mpsc::Sender<()>) -> Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = changed.try_send(());
+        }
+    })
+    .map_err(|e| Error::io("cannot watch", root, std::io::Error::other(e)))?;
+    for dir in ["content", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::io("cannot watch", &path, std::io::Error::other(e)))?;
+        }
+    }
+    // A templates/ or static/ folder created later shows up here; the next rebuild reads it.
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::io("cannot watch", root, std::io::Error::other(e)))?;
+    Ok(watcher)
+}
+
+async fn rebuild_on_change(
+    build: BuildOptions,
+    shared: Arc<Shared>,
+    mut changed: mpsc::Receiver<()>,
+) {
+    while changed.recv().await.is_some() {
+        tokio::time::sleep(SETTLE).await;
+        while changed.try_recv().is_ok() {}
+        rebuild(&build, &shared).await;
+    }
+}
+
+async fn rebuild(build: &BuildOptions, shared: &Arc<Shared>) {
+    let options = build.clone();
+    let result = tokio::task::spawn_blocking(move || site::build(&options)).await;
+    let error = match result {
+        Ok(Ok(report)) => {
+            eprintln!("{report}");
+            None
+        }
+        Ok(Err(err)) => {
+            eprintln!("{err}\nstill serving the last good build");
+            Some(err.to_string())
+        }
+        Err(panic) => Some(format!("the build stopped unexpectedly: {panic}")),
+    };
+    if let Ok(mut slot) = shared.error.lock() {
+        *slot = error;
+    }
+    let _ = shared.reloads.send(());
+}
+
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
+    let stream = BroadcastStream::new(shared.reloads.subscribe()).filter_map(|message| {
+        message
+            .ok()
+            .map(|()| Ok(Event::default().event("reload").data("reload")))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let Some(rel) = safe_relative_path(uri.path()) else {
+        return not_found(&shared).await;
+    };
+    let mut path = shared.out.join(&rel);
+    if path.is_dir() {
+        if !uri.path().ends_with('/') {
+            // Relative links on a folder page only work from its URL with the slash.
+            let location = format!("{}/", uri.path());
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        path.push("index.html");
+    }
+    match read_inside(&shared.out, &path).await {
+        Some(bytes) => respond(&shared, &path, bytes, StatusCode::OK),
+        None => not_found(&shared).await,
+    }
+}
+
+/// The request path as a relative path with no way up: `None` for `..`, `.`, backslashes, NUL
+/// or bytes that are not UTF-8, however they were encoded.
+pub fn safe_relative_path(raw: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut rel = PathBuf::new();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Path::new(segment).components();
+        match (parts.next(), parts.next()) {
+            (Some(Component::Normal(part)), None) => rel.push(part),
+            _ => return None,
+        }
+    }
+    Some(rel)
+}
+
+/// Reads `path` only if, with every symlink followed, it is still inside `root`.
+async fn read_inside(root: &Path, path: &Path) -> Option<Vec<u8>> {
+    let root = tokio::fs::canonicalize(root).await.ok()?;
+    let real = tokio::fs::canonicalize(path).await.ok()?;
+    if !real.starts_with(&root) || !tokio::fs::metadata(&real).await.ok()?.is_file() {
+        return None;
+    }
+    tokio::fs::read(&real).await.ok()
+}
+
+async fn not_found(shared: &Arc<Shared>) -> Response {
+    let page = shared.out.join("404.html");
+    match read_inside(&shared.out, &page).await {
+        Some(bytes) => respond(shared, &page, bytes, StatusCode::NOT_FOUND),
+        None => respond(
+            shared,
+            &page,
+            b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>".to_vec(),
+            StatusCode::NOT_FOUND,
+        ),
+    }
+}
+
+fn respond(shared: &Shared, path: &Path, bytes: Vec<u8>, status: StatusCode) -> Response {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let content_type = match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    };
+    let body = if ext == "html" {
+        let error = shared.error.lock().ok().and_then(|e| e.clone());
+        with_live_reload(bytes, error.as_deref())
+    } else {
+        bytes
+    };
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Adds the reload script, and the build error if there is one, before `</body>`.
+fn with_live_reload(html: Vec<u8>, error: Option<&str>) -> Vec<u8> {
+    let mut snippet = String::new();
+    if let Some(error) = error {
+        let escaped = error
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        snippet.push_str(&format!(
+            "<div id=\"statusref-build-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:9;background:#fff3f3;color:#5c0000;border-top:4px solid #b00020;padding:1rem;font:14px/1.4 ui-monospace,monospace\"><strong>The last build failed; this is the last good version.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{escaped}</pre></div>"
+        ));
+    }
+    snippet.push_str(&format!(
+        "<script>new EventSource(\"{EVENTS_PATH}\").addEventListener(\"reload\",function(){{location.reload()}});</script>"
+    ));
+    let text = String::from_utf8_lossy(&html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{snippet}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{snippet}").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_lead_up() {
+        assert_eq!(
+            safe_relative_path("/ftp/503/"),
+            Some(PathBuf::from("ftp/503"))
+        );
+        assert_eq!(safe_relative_path("/"), Some(PathBuf::new()));
+        for bad in [
+            "/../Cargo.toml",
+            "/ftp/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/ftp/%2e%2e%2f%2e%2e/x",
+            "/a%5c..%5cx",
+            "/./x",
+            "/%00",
+            "/%ff",
+        ] {
+            assert_eq!(safe_relative_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_body_ends() {
+        let html = with_live_reload(
+            b"<html><body><p>x</p></body></html>".to_vec(),
+            Some("bad <input>"),
+        );
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.ends_with("</script></body></html>"));
+        assert!(html.contains("bad &lt;input&gt;"));
+    }
+}
