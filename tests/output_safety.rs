@@ -1,0 +1,155 @@
+//! Output is never lost: a build killed at any moment leaves the previous site complete and
+//! usable, the next build finishes the job, and builds are deterministic.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use common::*;
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn is_temp(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|name| name.starts_with(".statusref-tmp-"))
+}
+
+/// Changes every code's summary and adds one code, so that every page changes and some are new.
+fn make_version_two(site: &Path, m: usize) {
+    for entry in fs::read_dir(site.join("content/ftp")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = fs::read_to_string(entry.path()).unwrap();
+            fs::write(entry.path(), text.replace("made up for this test site", "made up for version two")).unwrap();
+        }
+    }
+    let extra = 100 + m;
+    let text = fs::read_to_string(site.join("content/ftp/100.md")).unwrap().replace("\"100\"", &format!("\"{extra}\"")).replace("Reply 100", &format!("Reply {extra}")).replace("reply 100", &format!("reply {extra}"));
+    fs::write(site.join(format!("content/ftp/{extra}.md")), text).unwrap();
+}
+
+/// Pages reachable from home, with every link on them resolved: panics on a broken one.
+fn reachable(out: &Path) -> HashSet<PathBuf> {
+    let home = out.join("index.html");
+    let mut seen = HashSet::from([home.clone()]);
+    let mut queue = VecDeque::from([home]);
+    while let Some(page) = queue.pop_front() {
+        let html = parse(&page);
+        for a in select(&html, "a[href]") {
+            let Some(target) = resolve(out, &page, a.value().attr("href").unwrap()) else { continue };
+            if target.extension().is_some_and(|e| e == "zip") {
+                continue;
+            }
+            assert!(target.is_file(), "{} links to missing {}", page.display(), target.display());
+            if target.extension().is_some_and(|e| e == "html") && seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_build_killed_midway_leaves_the_previous_site_whole() {
+    const M: usize = 150;
+    let site = tempfile::tempdir().unwrap();
+    write_synthetic_site(site.path(), M);
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).unwrap();
+    let v1 = tree(out.path());
+    let v2_site = tempfile::tempdir().unwrap();
+    write_synthetic_site(v2_site.path(), M);
+    make_version_two(v2_site.path(), M);
+
+    let mut caught_midway = false;
+    for delay in [40u64, 80, 150, 250, 400, 700, 1000] {
+        // Back to the complete first version.
+        build(site.path(), out.path()).unwrap();
+        assert_eq!(tree(out.path()).keys().filter(|k| !is_temp(k)).count(), v1.len());
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_statusref"))
+            .args(["build", "--quiet", "--no-bundle", "--root"])
+            .arg(v2_site.path())
+            .arg("--out")
+            .arg(out.path())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok(); // SIGKILL
+        child.wait().unwrap();
+
+        let now = tree(out.path());
+        for (rel, bytes) in &now {
+            if is_temp(rel) {
+                continue;
+            }
+            if rel.ends_with(".html") {
+                assert!(bytes.ends_with(b"</html>\n"), "{rel} is cut short (after {delay} ms)");
+            }
+        }
+        for rel in v1.keys() {
+            assert!(now.contains_key(rel), "{rel} of the previous site is gone (after {delay} ms)");
+        }
+        reachable(out.path());
+        let replaced = v1.iter().filter(|(rel, old)| rel.ends_with(".html") && now.get(*rel) != Some(*old)).count();
+        if !finished && replaced > 0 && replaced < v1.len() - 10 {
+            caught_midway = true;
+            break;
+        }
+    }
+    assert!(caught_midway, "no kill landed in the middle of writing; the checks above ran on whole builds only");
+
+    // The next build completes the job: the same tree as a fresh build, and no temp files.
+    build(v2_site.path(), out.path()).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    build(v2_site.path(), fresh.path()).unwrap();
+    let (after, expected) = (tree(out.path()), tree(fresh.path()));
+    assert!(after.keys().all(|k| !is_temp(k)), "temp files left behind");
+    assert_eq!(after.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert!(after == expected, "a resumed build differs from a fresh one");
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for out in [&one, &two] {
+        statusref::build(&statusref::BuildOptions {
+            bundle: true,
+            ..options(&fixture(), out.path())
+        })
+        .unwrap();
+    }
+    let (a, b) = (tree(one.path()), tree(two.path()));
+    assert!(a.len() > 30);
+    assert!(a == b, "two builds of the same input differ");
+}
+
+#[test]
+fn a_one_file_change_rewrites_only_the_pages_that_show_it() {
+    let site = fixture_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).unwrap();
+    let code = site.path().join("content/ftp/214.md");
+    let text = fs::read_to_string(&code).unwrap();
+    fs::write(&code, text.replace("Read the reply text.", "Read all of the reply text.")).unwrap();
+    let before = tree(out.path());
+    let report = build(site.path(), out.path()).unwrap();
+    let after = tree(out.path());
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    // 214's page and its 6 comparisons; nothing else (outside git, dates come from mtimes, which
+    // stay on the same day here, so the sitemap does not change).
+    assert_eq!(changed.len(), 7, "{changed:?}");
+    assert!(changed.iter().all(|k| k.contains("214")), "{changed:?}");
+    assert_eq!(report.written, 7, "{report}");
+}

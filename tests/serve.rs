@@ -1,0 +1,140 @@
+//! `statusref serve` as an author uses it: pages served, traversal refused, live reload, and a
+//! failed rebuild that keeps the last good site while showing its error.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_statusref"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_else(|| panic!("no address in {line:?}")).to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 by default: {addr}");
+    Server { child, addr }
+}
+
+/// Sends a request with the path exactly as given (no client normalises it) and returns the
+/// status and body.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serves_the_site_and_nothing_outside_it() {
+    let site = fixture_copy();
+    let server = start(site.path());
+    let (status, body) = get(&server, "/ftp/211-vs-503/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>FTP 211 System Status vs 503 Bad Sequence of Commands</h1>"));
+    assert!(body.contains("EventSource"), "pages get the reload script");
+    assert_eq!(get(&server, "/ftp/503").0, 301);
+    fs_secret(site.path(), &server);
+    for path in [
+        "/../secret.txt",
+        "/ftp/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/ftp/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
+        "/leak.txt",
+        "/leak-dir/secret.txt",
+    ] {
+        let (status, body) = get(&server, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("top secret"), "{path} leaked");
+    }
+    let (status, body) = get(&server, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+}
+
+/// A secret beside the site, and symlinks inside the served folder that lead to it.
+fn fs_secret(site: &std::path::Path, server: &Server) {
+    std::fs::write(site.join("secret.txt"), "top secret").unwrap();
+    let port = server.addr.rsplit(':').next().unwrap();
+    let served = std::env::temp_dir().join(format!("statusref-serve-{}-{port}", server.child.id()));
+    assert!(served.join("index.html").is_file(), "{}", served.display());
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(site.join("secret.txt"), served.join("leak.txt")).unwrap();
+        std::os::unix::fs::symlink(site, served.join("leak-dir")).unwrap();
+    }
+}
+
+#[test]
+fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
+    let site = fixture_copy();
+    let server = start(site.path());
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    write!(events, "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut events = BufReader::new(events);
+    let next_reload = |events: &mut BufReader<TcpStream>| {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(events.read_line(&mut line).unwrap() > 0, "event stream ended");
+            if line.trim() == "event: reload" {
+                return;
+            }
+        }
+    };
+
+    let code = site.path().join("content/ftp/214.md");
+    let text = std::fs::read_to_string(&code).unwrap();
+    std::fs::write(&code, text.replace("The server answers a request for help.", "The server answers a request for help right away.")).unwrap();
+    next_reload(&mut events);
+    wait_for("the edit to be served", || get(&server, "/ftp/214/").1.contains("help right away"));
+
+    std::fs::write(&code, text.replace("status = \"standard\"", "status = standard\"")).unwrap();
+    next_reload(&mut events);
+    wait_for("the error overlay", || get(&server, "/ftp/214/").1.contains("statusref-build-error"));
+    let (status, body) = get(&server, "/ftp/214/");
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(body.contains("help right away"));
+    assert!(body.contains("214.md:5:"), "the error names file and line");
+
+    std::fs::write(&code, &text).unwrap();
+    next_reload(&mut events);
+    wait_for("the overlay to go", || !get(&server, "/ftp/214/").1.contains("statusref-build-error"));
+}
