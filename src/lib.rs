@@ -17,6 +17,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod synthetic;
 pub mod write;
 
 pub use error::{Diagnostic, Error, Result};

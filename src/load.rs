@@ -511,7 +511,11 @@ fn located<T>(spanned: Spanned<T>, text: &str, first_line: usize) -> Located<T> 
 }
 
 /// Parses the text of one code file as `load` does, with the problems it finds.
-pub fn parse_code_file(path: &Path, text: &str, links: LinkStyle) -> (Option<CodeSource>, Vec<Diagnostic>) {
+pub fn parse_code_file(
+    path: &Path,
+    text: &str,
+    links: LinkStyle,
+) -> (Option<CodeSource>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let code = load_code(path, text, links, &mut diagnostics);
     (code, diagnostics)

@@ -49,8 +49,14 @@ fn loading_never_panics() {
         "title = \"t\"\nbase_url = \"https://x.org\"\ndescription = \"d\"\nlanguage = \"en\"\n",
     )
     .unwrap();
-    let protocol: statusref::load::ProtocolConfig =
-        toml::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/ftp/_protocol.toml")).unwrap()).unwrap();
+    let protocol: statusref::load::ProtocolConfig = toml::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/content/ftp/_protocol.toml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
     let started = Instant::now();
     let mut cases = 0u64;
     // Batches until a minute has passed: the run is long enough to matter, and bounded.
@@ -65,7 +71,8 @@ fn loading_never_panics() {
                 let mut codes = Vec::new();
                 for (name, text) in [("503.md", &first), ("530.md", &second)] {
                     for links in [LinkStyle::Directory, LinkStyle::File] {
-                        let (code, diagnostics) = statusref::load::parse_code_file(Path::new(name), text, links);
+                        let (code, diagnostics) =
+                            statusref::load::parse_code_file(Path::new(name), text, links);
                         for d in &diagnostics {
                             let _ = d.to_string();
                         }
@@ -94,5 +101,8 @@ fn loading_never_panics() {
             .unwrap();
         cases += 2_000;
     }
-    println!("{cases} generated inputs in {:.0?} without a panic", started.elapsed());
+    println!(
+        "{cases} generated inputs in {:.0?} without a panic",
+        started.elapsed()
+    );
 }

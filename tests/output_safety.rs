@@ -17,12 +17,23 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn is_temp(rel: &str) -> bool {
-    rel.rsplit('/').next().is_some_and(|name| name.starts_with(".statusref-tmp-"))
+    rel.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with(".statusref-tmp-"))
 }
 
 /// Changes every code's summary and adds one code, so that every page changes and some are new.
@@ -30,11 +41,19 @@ fn make_version_two(site: &Path, m: usize) {
     for entry in fs::read_dir(site.join("content/ftp")).unwrap().flatten() {
         if entry.path().extension().is_some_and(|e| e == "md") {
             let text = fs::read_to_string(entry.path()).unwrap();
-            fs::write(entry.path(), text.replace("made up for this test site", "made up for version two")).unwrap();
+            fs::write(
+                entry.path(),
+                text.replace("made up for this test site", "made up for version two"),
+            )
+            .unwrap();
         }
     }
     let extra = 100 + m;
-    let text = fs::read_to_string(site.join("content/ftp/100.md")).unwrap().replace("\"100\"", &format!("\"{extra}\"")).replace("Reply 100", &format!("Reply {extra}")).replace("reply 100", &format!("reply {extra}"));
+    let text = fs::read_to_string(site.join("content/ftp/100.md"))
+        .unwrap()
+        .replace("\"100\"", &format!("\"{extra}\""))
+        .replace("Reply 100", &format!("Reply {extra}"))
+        .replace("reply 100", &format!("reply {extra}"));
     fs::write(site.join(format!("content/ftp/{extra}.md")), text).unwrap();
 }
 
@@ -46,11 +65,18 @@ fn reachable(out: &Path) -> HashSet<PathBuf> {
     while let Some(page) = queue.pop_front() {
         let html = parse(&page);
         for a in select(&html, "a[href]") {
-            let Some(target) = resolve(out, &page, a.value().attr("href").unwrap()) else { continue };
+            let Some(target) = resolve(out, &page, a.value().attr("href").unwrap()) else {
+                continue;
+            };
             if target.extension().is_some_and(|e| e == "zip") {
                 continue;
             }
-            assert!(target.is_file(), "{} links to missing {}", page.display(), target.display());
+            assert!(
+                target.is_file(),
+                "{} links to missing {}",
+                page.display(),
+                target.display()
+            );
             if target.extension().is_some_and(|e| e == "html") && seen.insert(target.clone()) {
                 queue.push_back(target);
             }
@@ -75,7 +101,10 @@ fn a_build_killed_midway_leaves_the_previous_site_whole() {
     for delay in [40u64, 80, 150, 250, 400, 700, 1000] {
         // Back to the complete first version.
         build(site.path(), out.path()).unwrap();
-        assert_eq!(tree(out.path()).keys().filter(|k| !is_temp(k)).count(), v1.len());
+        assert_eq!(
+            tree(out.path()).keys().filter(|k| !is_temp(k)).count(),
+            v1.len()
+        );
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_statusref"))
             .args(["build", "--quiet", "--no-bundle", "--root"])
@@ -95,20 +124,32 @@ fn a_build_killed_midway_leaves_the_previous_site_whole() {
                 continue;
             }
             if rel.ends_with(".html") {
-                assert!(bytes.ends_with(b"</html>\n"), "{rel} is cut short (after {delay} ms)");
+                assert!(
+                    bytes.ends_with(b"</html>\n"),
+                    "{rel} is cut short (after {delay} ms)"
+                );
             }
         }
         for rel in v1.keys() {
-            assert!(now.contains_key(rel), "{rel} of the previous site is gone (after {delay} ms)");
+            assert!(
+                now.contains_key(rel),
+                "{rel} of the previous site is gone (after {delay} ms)"
+            );
         }
         reachable(out.path());
-        let replaced = v1.iter().filter(|(rel, old)| rel.ends_with(".html") && now.get(*rel) != Some(*old)).count();
+        let replaced = v1
+            .iter()
+            .filter(|(rel, old)| rel.ends_with(".html") && now.get(*rel) != Some(*old))
+            .count();
         if !finished && replaced > 0 && replaced < v1.len() - 10 {
             caught_midway = true;
             break;
         }
     }
-    assert!(caught_midway, "no kill landed in the middle of writing; the checks above ran on whole builds only");
+    assert!(
+        caught_midway,
+        "no kill landed in the middle of writing; the checks above ran on whole builds only"
+    );
 
     // The next build completes the job: the same tree as a fresh build, and no temp files.
     build(v2_site.path(), out.path()).unwrap();
@@ -116,8 +157,14 @@ fn a_build_killed_midway_leaves_the_previous_site_whole() {
     build(v2_site.path(), fresh.path()).unwrap();
     let (after, expected) = (tree(out.path()), tree(fresh.path()));
     assert!(after.keys().all(|k| !is_temp(k)), "temp files left behind");
-    assert_eq!(after.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
-    assert!(after == expected, "a resumed build differs from a fresh one");
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        after == expected,
+        "a resumed build differs from a fresh one"
+    );
 }
 
 #[test]
@@ -142,11 +189,18 @@ fn a_one_file_change_rewrites_only_the_pages_that_show_it() {
     build(site.path(), out.path()).unwrap();
     let code = site.path().join("content/ftp/214.md");
     let text = fs::read_to_string(&code).unwrap();
-    fs::write(&code, text.replace("Read the reply text.", "Read all of the reply text.")).unwrap();
+    fs::write(
+        &code,
+        text.replace("Read the reply text.", "Read all of the reply text."),
+    )
+    .unwrap();
     let before = tree(out.path());
     let report = build(site.path(), out.path()).unwrap();
     let after = tree(out.path());
-    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
     // 214's page and its 6 comparisons; nothing else (outside git, dates come from mtimes, which
     // stay on the same day here, so the sitemap does not change).
     assert_eq!(changed.len(), 7, "{changed:?}");

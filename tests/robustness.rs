@@ -27,7 +27,11 @@ fn fails(command: &str, mutate: impl FnOnce(&Path)) -> String {
     let result = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
     assert!(!result.status.success(), "{command} must fail: {stderr}");
-    assert_eq!(result.status.code(), Some(1), "{command} exits 1, not by a signal or panic: {stderr}");
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "{command} exits 1, not by a signal or panic: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.starts_with("error:"), "{stderr}");
     stderr
@@ -36,8 +40,17 @@ fn fails(command: &str, mutate: impl FnOnce(&Path)) -> String {
 fn both(mutate: impl Fn(&Path)) -> String {
     let built = fails("build", &mutate);
     let checked = fails("check", &mutate);
-    let strip = |s: &str| s.lines().filter(|l| l.starts_with("error:")).map(|l| l.split_once(": ").map_or("", |x| x.1).to_string()).collect::<Vec<_>>();
-    assert_eq!(strip(&built).len(), strip(&checked).len(), "build and check disagree:\n{built}\n{checked}");
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("error:"))
+            .map(|l| l.split_once(": ").map_or("", |x| x.1).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(&built).len(),
+        strip(&checked).len(),
+        "build and check disagree:\n{built}\n{checked}"
+    );
     built
 }
 
@@ -48,7 +61,10 @@ fn drop_in(site: &Path, from: &str, to: &str) {
 #[test]
 fn malformed_toml() {
     let err = both(|s| drop_in(s, "malformed-toml.md", "content/ftp/550.md"));
-    assert!(err.contains("550.md:4:") || err.contains("550.md:5:"), "{err}");
+    assert!(
+        err.contains("550.md:4:") || err.contains("550.md:5:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -73,14 +89,23 @@ fn a_file_of_fifty_megabytes() {
         }
         fs::write(s.join("content/ftp/550.md"), text).unwrap();
     });
-    assert!(err.contains("550.md: is 52428821 bytes; content files may be at most 1048576 bytes"), "{err}");
+    assert!(
+        err.contains("550.md: is 52428821 bytes; content files may be at most 1048576 bytes"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_code_written_as_a_path() {
     let err = both(|s| drop_in(s, "dotdot-code.md", "content/ftp/550.md"));
-    assert!(err.contains("550.md:2: `code`: \"../../x\" is not a number"), "{err}");
-    assert!(err.contains("the file is named 550.md but its code is \"../../x\""), "{err}");
+    assert!(
+        err.contains("550.md:2: `code`: \"../../x\" is not a number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the file is named 550.md but its code is \"../../x\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -105,7 +130,11 @@ fn a_template_syntax_error() {
 fn a_template_using_an_undefined_variable() {
     let err = both(|s| {
         fs::create_dir_all(s.join("templates")).unwrap();
-        drop_in(s, "template-undefined/compare.html", "templates/compare.html");
+        drop_in(
+            s,
+            "template-undefined/compare.html",
+            "templates/compare.html",
+        );
     });
     assert!(err.contains("compare.html:4:"), "{err}");
     assert!(err.contains("no_such_variable"), "{err}");
@@ -125,24 +154,45 @@ fn a_symlink_loop_in_content() {
 #[test]
 fn new_writes_a_skeleton_and_refuses_to_overwrite() {
     let site = fixture_copy();
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_statusref")).args(args).arg("--root").arg(site.path()).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_statusref"))
+            .args(args)
+            .arg("--root")
+            .arg(site.path())
+            .output()
+            .unwrap()
+    };
     let made = run(&["new", "ftp", "552"]);
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let text = fs::read_to_string(site.path().join("content/ftp/552.md")).unwrap();
     for section in ["## Description", "## When you see it", "## How to fix"] {
         assert!(text.contains(section));
     }
     // Until it is filled in, the build names the lines to write.
     let err = fails("build", |s| {
-        fs::copy(site.path().join("content/ftp/552.md"), s.join("content/ftp/552.md")).unwrap();
+        fs::copy(
+            site.path().join("content/ftp/552.md"),
+            s.join("content/ftp/552.md"),
+        )
+        .unwrap();
     });
-    assert!(err.contains("552.md:3: `name`") && err.contains("552.md:4: `summary`"), "{err}");
+    assert!(
+        err.contains("552.md:3: `name`") && err.contains("552.md:4: `summary`"),
+        "{err}"
+    );
 
     fs::write(site.path().join("content/ftp/552.md"), "mine").unwrap();
     let again = run(&["new", "ftp", "552"]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    assert_eq!(fs::read_to_string(site.path().join("content/ftp/552.md")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(site.path().join("content/ftp/552.md")).unwrap(),
+        "mine"
+    );
 
     let unknown = run(&["new", "smtpx", "250"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("known protocols: ftp"));
@@ -161,7 +211,10 @@ fn check_finds_a_broken_link_made_by_a_template() {
         .unwrap();
     });
     assert!(err.contains("404.html:"), "{err}");
-    assert!(err.contains("links to `/ftp/599/`, but the site has no ftp/599/index.html"), "{err}");
+    assert!(
+        err.contains("links to `/ftp/599/`, but the site has no ftp/599/index.html"),
+        "{err}"
+    );
     assert!(err.contains("has no element with id \"nowhere\""), "{err}");
     assert!(err.contains("templates/404.html"), "{err}");
 }
@@ -169,10 +222,18 @@ fn check_finds_a_broken_link_made_by_a_template() {
 #[test]
 fn check_passes_and_writes_nothing() {
     let site = fixture_copy();
-    let before: Vec<_> = walkdir::WalkDir::new(site.path()).into_iter().filter_map(Result::ok).map(|e| e.path().to_path_buf()).collect();
+    let before: Vec<_> = walkdir::WalkDir::new(site.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .collect();
     let report = statusref::check::check(site.path()).unwrap();
     assert_eq!(report.pages, 31);
     assert!(report.links > 500);
-    let after: Vec<_> = walkdir::WalkDir::new(site.path()).into_iter().filter_map(Result::ok).map(|e| e.path().to_path_buf()).collect();
+    let after: Vec<_> = walkdir::WalkDir::new(site.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .collect();
     assert_eq!(before, after);
 }

@@ -31,9 +31,19 @@ fn start(root: &std::path::Path) -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_else(|| panic!("no address in {line:?}")).to_string();
-    assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 by default: {addr}");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "binds 127.0.0.1 by default: {addr}"
+    );
     Server { child, addr }
 }
 
@@ -41,19 +51,36 @@ fn start(root: &std::path::Path) -> Server {
 /// status and body.
 fn get(server: &Server, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(&server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -106,14 +133,24 @@ fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
     let site = fixture_copy();
     let server = start(site.path());
     let mut events = TcpStream::connect(&server.addr).unwrap();
-    write!(events, "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
-    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        events,
+        "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     let mut events = BufReader::new(events);
     let next_reload = |events: &mut BufReader<TcpStream>| {
         let mut line = String::new();
         loop {
             line.clear();
-            assert!(events.read_line(&mut line).unwrap() > 0, "event stream ended");
+            assert!(
+                events.read_line(&mut line).unwrap() > 0,
+                "event stream ended"
+            );
             if line.trim() == "event: reload" {
                 return;
             }
@@ -122,13 +159,30 @@ fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
 
     let code = site.path().join("content/ftp/214.md");
     let text = std::fs::read_to_string(&code).unwrap();
-    std::fs::write(&code, text.replace("The server answers a request for help.", "The server answers a request for help right away.")).unwrap();
+    std::fs::write(
+        &code,
+        text.replace(
+            "The server answers a request for help.",
+            "The server answers a request for help right away.",
+        ),
+    )
+    .unwrap();
     next_reload(&mut events);
-    wait_for("the edit to be served", || get(&server, "/ftp/214/").1.contains("help right away"));
+    wait_for("the edit to be served", || {
+        get(&server, "/ftp/214/").1.contains("help right away")
+    });
 
-    std::fs::write(&code, text.replace("status = \"standard\"", "status = standard\"")).unwrap();
+    std::fs::write(
+        &code,
+        text.replace("status = \"standard\"", "status = standard\""),
+    )
+    .unwrap();
     next_reload(&mut events);
-    wait_for("the error overlay", || get(&server, "/ftp/214/").1.contains("statusref-build-error"));
+    wait_for("the error overlay", || {
+        get(&server, "/ftp/214/")
+            .1
+            .contains("statusref-build-error")
+    });
     let (status, body) = get(&server, "/ftp/214/");
     assert_eq!(status, 200, "the last good page is still served");
     assert!(body.contains("help right away"));
@@ -136,5 +190,9 @@ fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
 
     std::fs::write(&code, &text).unwrap();
     next_reload(&mut events);
-    wait_for("the overlay to go", || !get(&server, "/ftp/214/").1.contains("statusref-build-error"));
+    wait_for("the overlay to go", || {
+        !get(&server, "/ftp/214/")
+            .1
+            .contains("statusref-build-error")
+    });
 }
