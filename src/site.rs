@@ -116,6 +116,24 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     render_one_of_each_kind(&renderer, &pages)?;
 
     let output = Output::open(&options.out)?;
+    // Nothing to do when the inputs and the output folder are exactly as the last build left
+    // them: one pass over the folder instead of rendering every page.
+    let inputs = inputs_fingerprint(options, &catalog)?;
+    if let Some((last_inputs, last_tree)) = output.read_stamp()
+        && last_inputs == inputs
+    {
+        let (tree, files) = output.tree_signature()?;
+        if tree == last_tree {
+            return Ok(BuildReport {
+                pages: pages.len(),
+                written: 0,
+                unchanged: files,
+                removed: 0,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+    output.clear_stamp();
     let mut keep: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
     // The bundle is made first, into a temporary file, so the home page can give its size.
     let bundle = if options.bundle && options.links == LinkStyle::Directory {
@@ -136,13 +154,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         .iter()
         .partition(|p| !output.root().join(p.output_path(&catalog)).exists());
     progress.start(pages.len());
-    for batch in [new, replacing] {
+    for (batch, is_new) in [(new, true), (replacing, false)] {
         batch.par_iter().try_for_each_init(
             || Vec::with_capacity(64 * 1024),
             |buf, &page| {
                 buf.clear();
                 renderer.render(page, buf)?;
-                output.put(&page.output_path(&catalog), buf)?;
+                let path = page.output_path(&catalog);
+                if is_new {
+                    output.put_new(&path, buf)?;
+                } else {
+                    output.put(&path, buf)?;
+                }
                 progress.advance();
                 Ok::<(), Error>(())
             },
@@ -177,6 +200,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         keep.insert(BUNDLE_FILE.to_string());
     }
     let removed = output.remove_stale(&keep)?;
+    output.write_stamp(inputs)?;
 
     Ok(BuildReport {
         pages: pages.len(),
@@ -261,6 +285,55 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
     let file = writer.into_inner().map_err(|e| io_error(e.into_error()))?;
     file.sync_all().map_err(io_error)?;
     Ok(file.metadata().map_err(io_error)?.len())
+}
+
+/// A hash of everything a build's output depends on: every file under content/, templates/ and
+/// static/, the dates taken from history, the options, and the statusref binary itself (a new
+/// version may render the same input differently).
+fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    if let Ok(exe) = std::env::current_exe().and_then(fs::metadata) {
+        exe.len().hash(&mut hasher);
+        exe.modified().ok().hash(&mut hasher);
+    }
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    (
+        options.links == LinkStyle::File,
+        options.bundle,
+        &catalog.site.base_url,
+    )
+        .hash(&mut hasher);
+    for dir in ["content", "templates", "static"] {
+        let dir = options.root.join(dir);
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            if entry.file_type().is_file() {
+                entry
+                    .path()
+                    .strip_prefix(&options.root)
+                    .unwrap_or(entry.path())
+                    .hash(&mut hasher);
+                fs::read(entry.path())
+                    .map_err(|e| Error::io("cannot read", entry.path(), e))?
+                    .hash(&mut hasher);
+            }
+        }
+    }
+    catalog.site_modified.hash(&mut hasher);
+    for p in &catalog.protocols {
+        p.modified.hash(&mut hasher);
+        for code in &p.codes {
+            code.modified.hash(&mut hasher);
+        }
+        let mut notes: Vec<_> = p.notes.iter().map(|(k, n)| (k, &n.modified)).collect();
+        notes.sort();
+        notes.hash(&mut hasher);
+    }
+    Ok(hasher.finish())
 }
 
 /// Template errors usually fail every page of a kind; finding them before the first write keeps

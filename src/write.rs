@@ -79,6 +79,33 @@ impl Output {
         Ok(Outcome::Written)
     }
 
+    /// Writes a file that the output does not have yet, straight to its place: with no old
+    /// version there is nothing to protect, so it needs no temporary file and no rename. No other
+    /// page links to it until the pages that replace old ones are written, after it is whole.
+    pub fn put_new(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
+        let path = self.root.join(rel);
+        let dir = path.parent().unwrap_or(&self.root);
+        let write = || -> std::io::Result<()> {
+            let mut file = match fs::File::create_new(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    fs::create_dir_all(dir)?;
+                    fs::File::create_new(&path)?
+                }
+                other => other?,
+            };
+            file.write_all(bytes)
+        };
+        match write() {
+            Ok(()) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Ok(Outcome::Written)
+            }
+            // It appeared since the caller looked: replace it the careful way.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.put(rel, bytes),
+            Err(e) => Err(Error::io("cannot write", &path, e)),
+        }
+    }
+
     /// A path in the output folder for a file that will be moved into place with [`adopt`];
     /// the next build removes it if this one never does.
     ///
@@ -141,6 +168,81 @@ impl Output {
             let _ = fs::remove_dir(&dir); // fails, as it should, while the folder holds files
         }
         Ok(removed)
+    }
+}
+
+/// Where a build records what it was made from and what it left, so that the next build can
+/// tell in one pass over the folder that there is nothing to do: beside the output folder, not
+/// in it, so the output stays byte-identical for the same input and deploys without it.
+fn stamp_path(root: &Path) -> PathBuf {
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    root.with_file_name(format!(".{name}.statusref-build"))
+}
+
+impl Output {
+    /// A hash of every file's path, size and modification time, and how many files there are:
+    /// it changes when anything in the folder is added, removed or touched.
+    pub fn tree_signature(&self) -> Result<(u64, usize)> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        let mut files = 0;
+        for entry in walkdir::WalkDir::new(&self.root)
+            .min_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&self.root).to_path_buf();
+                Error::io(
+                    "cannot list the output folder",
+                    &path,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("loop")),
+                )
+            })?;
+            let meta = entry
+                .metadata()
+                .map_err(|e| Error::io("cannot read", entry.path(), std::io::Error::other(e)))?;
+            entry
+                .path()
+                .strip_prefix(&self.root)
+                .unwrap_or(entry.path())
+                .hash(&mut hasher);
+            meta.len().hash(&mut hasher);
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .hash(&mut hasher);
+            files += usize::from(meta.is_file());
+        }
+        Ok((hasher.finish(), files))
+    }
+
+    /// Forgets the last build, before this one starts changing the folder.
+    pub fn clear_stamp(&self) {
+        let _ = fs::remove_file(stamp_path(&self.root));
+    }
+
+    /// The inputs fingerprint and tree signature the last complete build left, if any.
+    pub fn read_stamp(&self) -> Option<(u64, u64)> {
+        let text = fs::read_to_string(stamp_path(&self.root)).ok()?;
+        let (inputs, tree) = text.trim().split_once(' ')?;
+        Some((
+            u64::from_str_radix(inputs, 16).ok()?,
+            u64::from_str_radix(tree, 16).ok()?,
+        ))
+    }
+
+    /// Records a complete build. Written last, so a build that stops early leaves no stamp that
+    /// matches, and the next build does the work.
+    pub fn write_stamp(&self, inputs: u64) -> Result<()> {
+        let (tree, _) = self.tree_signature()?;
+        let path = stamp_path(&self.root);
+        fs::write(&path, format!("{inputs:016x} {tree:016x}\n"))
+            .map_err(|e| Error::io("cannot write", &path, e))
     }
 }
 

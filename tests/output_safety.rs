@@ -207,3 +207,36 @@ fn a_one_file_change_rewrites_only_the_pages_that_show_it() {
     assert!(changed.iter().all(|k| k.contains("214")), "{changed:?}");
     assert_eq!(report.written, 7, "{report}");
 }
+
+#[test]
+fn the_no_op_shortcut_never_hides_a_change() {
+    let site = fixture_copy();
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).unwrap();
+    assert_eq!(build(site.path(), out.path()).unwrap().written, 0);
+
+    // A template change reaches every page that uses it.
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    let base = fs::read_to_string(repo_root().join("templates/base.html")).unwrap();
+    fs::write(
+        site.path().join("templates/base.html"),
+        base.replace("Skip to content", "Skip to the content"),
+    )
+    .unwrap();
+    let report = build(site.path(), out.path()).unwrap();
+    assert_eq!(report.written, 31, "{report}");
+
+    // A static file change, and a page edited or deleted by hand in the output, are repaired.
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::write(site.path().join("static/extra.txt"), "new").unwrap();
+    fs::write(out.path().join("ftp/503/index.html"), "edited by hand").unwrap();
+    fs::remove_file(out.path().join("ftp/211/index.html")).unwrap();
+    let report = build(site.path(), out.path()).unwrap();
+    assert_eq!(report.written, 3, "{report}");
+    let fresh = tempfile::tempdir().unwrap();
+    build(site.path(), fresh.path()).unwrap();
+    assert!(
+        tree(out.path()) == tree(fresh.path()),
+        "the repaired output differs from a fresh build"
+    );
+}
