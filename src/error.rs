@@ -106,6 +106,15 @@ impl Error {
         }
     }
 
+    /// A folder could not be walked: an unreadable entry, or a symlink loop.
+    pub fn walk(context: impl Into<String>, dir: &Path, err: walkdir::Error) -> Self {
+        let path = err.path().unwrap_or(dir).to_path_buf();
+        let source = err
+            .into_io_error()
+            .unwrap_or_else(|| std::io::Error::other("a symlink loop"));
+        Error::io(context, &path, source)
+    }
+
     pub fn template(context: impl Into<String>, err: &tera::Error) -> Self {
         // Tera chains the useful part (the report with file and line) as the source.
         let mut detail = err.to_string();

@@ -350,15 +350,7 @@ pub fn load_templates(dir: &Path) -> Result<Tera> {
             .follow_links(false)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                Error::io(
-                    "cannot read template",
-                    &path,
-                    e.into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("file system loop")),
-                )
-            })?;
+            let entry = entry.map_err(|e| Error::walk("cannot read template", dir, e))?;
             if !entry.file_type().is_file() {
                 continue;
             }

@@ -367,15 +367,7 @@ fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .follow_links(false)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&dir).to_path_buf();
-                Error::io(
-                    "cannot read static file",
-                    &path,
-                    e.into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("loop")),
-                )
-            })?;
+            let entry = entry.map_err(|e| Error::walk("cannot read static file", &dir, e))?;
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
                 let bytes = fs::read(entry.path())

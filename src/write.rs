@@ -138,15 +138,8 @@ impl Output {
             .min_depth(1)
             .follow_links(false)
         {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&self.root).to_path_buf();
-                Error::io(
-                    "cannot list the output folder",
-                    &path,
-                    e.into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("loop")),
-                )
-            })?;
+            let entry =
+                entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
             if entry.file_type().is_dir() {
                 dirs.push(entry.path().to_path_buf());
                 continue;
@@ -193,15 +186,8 @@ impl Output {
             .min_depth(1)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&self.root).to_path_buf();
-                Error::io(
-                    "cannot list the output folder",
-                    &path,
-                    e.into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("loop")),
-                )
-            })?;
+            let entry =
+                entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
             let meta = entry
                 .metadata()
                 .map_err(|e| Error::io("cannot read", entry.path(), std::io::Error::other(e)))?;
