@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::LinkStyle;
-use crate::render::{self, BundleLink, PageRef, Renderer};
+use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
 use crate::site;
 
 #[derive(Debug, Clone, Copy)]
@@ -38,10 +38,9 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         file: site::BUNDLE_FILE.to_string(),
         bytes: 0,
     });
-    let pages = PageRef::all(&catalog);
+    let pages = PageList::new(&catalog);
 
-    let mut files: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
-    files.extend(site::static_file_names(root)?);
+    let mut files: HashSet<String> = site::static_file_names(root)?.into_iter().collect();
     files.extend(
         [
             render::SEARCH_INDEX_FILE,
@@ -56,34 +55,37 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     let links = Mutex::new(Vec::new());
     let ids = Mutex::new(HashMap::new());
     let render_errors = Mutex::new(Vec::new());
-    pages.par_iter().for_each_init(Vec::new, |buf, &page| {
-        buf.clear();
-        let path = page.output_path(&catalog);
-        if let Err(err) = renderer.render(page, buf) {
-            if let Ok(mut errors) = render_errors.lock() {
-                errors.push(err);
+    (0..pages.len())
+        .into_par_iter()
+        .for_each_init(Vec::new, |buf, i| {
+            let page = pages.get(i);
+            buf.clear();
+            let path = page.output_path(&catalog);
+            if let Err(err) = renderer.render(page, buf) {
+                if let Ok(mut errors) = render_errors.lock() {
+                    errors.push(err);
+                }
+                return;
             }
-            return;
-        }
-        let html = String::from_utf8_lossy(buf);
-        let found: Vec<Link> = attribute_values(&html, "href")
-            .chain(attribute_values(&html, "src"))
-            .map(|(line, href)| Link {
-                page: path.clone(),
-                line,
-                href: href.to_string(),
-            })
-            .collect();
-        let page_ids: HashSet<String> = attribute_values(&html, "id")
-            .map(|(_, id)| id.to_string())
-            .collect();
-        if let Ok(mut all) = links.lock() {
-            all.extend(found);
-        }
-        if let Ok(mut all) = ids.lock() {
-            all.insert(path, page_ids);
-        }
-    });
+            let html = String::from_utf8_lossy(buf);
+            let found: Vec<Link> = attribute_values(&html, "href")
+                .chain(attribute_values(&html, "src"))
+                .map(|(line, href)| Link {
+                    page: path.clone(),
+                    line,
+                    href: href.to_string(),
+                })
+                .collect();
+            let page_ids: HashSet<String> = attribute_values(&html, "id")
+                .map(|(_, id)| id.to_string())
+                .collect();
+            if let Ok(mut all) = links.lock() {
+                all.extend(found);
+            }
+            if let Ok(mut all) = ids.lock() {
+                all.insert(path, page_ids);
+            }
+        });
     if let Some(err) = render_errors
         .into_inner()
         .unwrap_or_default()
@@ -103,7 +105,9 @@ pub fn check(root: &Path) -> Result<CheckReport> {
             continue;
         };
         let template = template_of(&link.page);
-        let problem = if !files.contains(&target) {
+        let exists =
+            files.contains(&target) || PageRef::from_output_path(&catalog, &target).is_some();
+        let problem = if !exists {
             Some(format!(
                 "links to `{}`, but the site has no {target}",
                 link.href

@@ -58,6 +58,24 @@ pub fn all_pairs(n: usize) -> impl Iterator<Item = Pair> + Clone {
     })
 }
 
+/// The `k`-th pair of [`all_pairs`]`(n)`, computed rather than looked up, so that a site's pages
+/// can be numbered without holding a list of its pairs.
+pub fn pair_at(n: usize, k: usize) -> Pair {
+    // Row `i` holds the pairs (i, i+1..n) and starts at i(2n − i − 1)/2.
+    let start = |i: usize| i * (2 * n - i - 1) / 2;
+    let (mut lo, mut hi) = (0, n.saturating_sub(1));
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if start(mid) <= k { lo = mid } else { hi = mid }
+    }
+    let i = if hi > lo && start(hi) <= k { hi } else { lo };
+    let j = i + 1 + (k - start(i));
+    Pair {
+        low: CodeId(i),
+        high: CodeId(j),
+    }
+}
+
 /// How many related comparisons a comparison page links to.
 pub const RELATED_LINKS: usize = 6;
 
@@ -175,6 +193,15 @@ pub fn closeness(protocol: &Protocol, x: CodeId, y: CodeId) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_can_be_numbered() {
+        for n in [2, 3, 7, 64] {
+            for (k, pair) in all_pairs(n).enumerate() {
+                assert_eq!(pair_at(n, k), pair, "n = {n}, k = {k}");
+            }
+        }
+    }
 
     #[test]
     fn pairs_are_canonical_and_complete() {

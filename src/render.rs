@@ -50,20 +50,77 @@ pub enum PageRef {
     NotFound,
 }
 
+/// Every page of a site in a fixed order, numbered without being held: the few pages that are
+/// not comparisons are listed, and comparison `k` is computed when asked for. Memory does not
+/// grow with the number of pairs.
+pub struct PageList {
+    fixed: Vec<PageRef>,
+    /// Per protocol: its index, where its comparisons start in the numbering, and its code count.
+    pairs: Vec<(usize, usize, usize)>,
+    len: usize,
+}
+
+impl PageList {
+    pub fn new(catalog: &Catalog) -> PageList {
+        let mut fixed = vec![PageRef::Home, PageRef::NotFound];
+        for (pi, p) in catalog.protocols.iter().enumerate() {
+            fixed.push(PageRef::Protocol(pi));
+            fixed.extend(p.ids().map(|id| PageRef::Code(pi, id)));
+        }
+        let mut len = fixed.len();
+        let mut pairs = Vec::new();
+        for (pi, p) in catalog.protocols.iter().enumerate() {
+            pairs.push((pi, len, p.codes.len()));
+            len += p.pair_count();
+        }
+        PageList { fixed, pairs, len }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Page number `i`, for `i < len()`.
+    pub fn get(&self, i: usize) -> PageRef {
+        if i < self.fixed.len() {
+            return self.fixed[i];
+        }
+        let at = self.pairs.partition_point(|&(_, start, _)| start <= i) - 1;
+        let (pi, start, n) = self.pairs[at];
+        PageRef::Pair(pi, crate::compare::pair_at(n, i - start))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = PageRef> + '_ {
+        (0..self.len).map(|i| self.get(i))
+    }
+}
+
 impl PageRef {
-    /// Every page of the site; comparison pages last, as they are the bulk.
-    pub fn all(catalog: &Catalog) -> Vec<PageRef> {
-        let mut pages = vec![PageRef::Home, PageRef::NotFound];
-        for (pi, p) in catalog.protocols.iter().enumerate() {
-            pages.push(PageRef::Protocol(pi));
-            pages.extend(p.ids().map(|id| PageRef::Code(pi, id)));
+    /// The page written to `rel` (an output path such as "ftp/211-vs-503/index.html"), if the
+    /// site has one there. Only the canonical order of a pair is a page.
+    pub fn from_output_path(catalog: &Catalog, rel: &str) -> Option<PageRef> {
+        match rel {
+            "index.html" => return Some(PageRef::Home),
+            "404.html" => return Some(PageRef::NotFound),
+            _ => {}
         }
-        for (pi, p) in catalog.protocols.iter().enumerate() {
-            pages.extend(
-                crate::compare::all_pairs(p.codes.len()).map(|pair| PageRef::Pair(pi, pair)),
-            );
+        let dir = rel.strip_suffix("index.html")?.strip_suffix('/')?;
+        let (slug, rest) = dir.split_once('/').unwrap_or((dir, ""));
+        let pi = catalog.protocols.iter().position(|p| p.slug == slug)?;
+        let p = &catalog.protocols[pi];
+        if rest.is_empty() {
+            return Some(PageRef::Protocol(pi));
         }
-        pages
+        match rest.split_once("-vs-") {
+            None => p.find(rest).map(|id| PageRef::Code(pi, id)),
+            Some((a, b)) => Pair::new(p.find(a)?, p.find(b)?)
+                .filter(|pair| p.code(pair.low()).code == a)
+                .map(|pair| PageRef::Pair(pi, pair)),
+        }
     }
 
     /// The page's folder below the site root ("ftp/503/"), empty for the home page; `None` for

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::catalog::{self, Catalog};
 use crate::error::{Error, Result};
 use crate::load::{self, LinkStyle};
-use crate::render::{self, BundleLink, PageRef, Renderer};
+use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
 use crate::write::{self, Output};
 
 /// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
@@ -112,7 +112,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
     let tera = render::load_templates(&options.root.join("templates"))?;
     let mut renderer = Renderer::new(tera, &catalog, options.links);
-    let pages = PageRef::all(&catalog);
+    let pages = PageList::new(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
     let output = Output::open(&options.out)?;
@@ -134,7 +134,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         }
     }
     output.clear_stamp();
-    let mut keep: HashSet<String> = pages.iter().map(|p| p.output_path(&catalog)).collect();
+    // Files that are not pages; what else belongs to the site is read off the catalog.
+    let mut extras: HashSet<String> = HashSet::new();
     // The bundle is made first, into a temporary file, so the home page can give its size.
     let bundle = if options.bundle && options.links == LinkStyle::Directory {
         let temp = output.temp_path(BUNDLE_FILE);
@@ -149,57 +150,70 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     };
 
     // Pages new to the output first, then the ones that replace old versions: a build stopped at
-    // any moment leaves every old page in place and linking only to pages that exist.
-    let (new, replacing): (Vec<PageRef>, Vec<PageRef>) = pages
-        .iter()
-        .partition(|p| !output.root().join(p.output_path(&catalog)).exists());
+    // any moment leaves every old page in place and linking only to pages that exist. One byte
+    // per page remembers which were new.
+    let is_new: Vec<bool> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            !output
+                .root()
+                .join(pages.get(i).output_path(&catalog))
+                .exists()
+        })
+        .collect();
     progress.start(pages.len());
-    for (batch, is_new) in [(new, true), (replacing, false)] {
-        batch.par_iter().try_for_each_init(
-            || Vec::with_capacity(64 * 1024),
-            |buf, &page| {
-                buf.clear();
-                renderer.render(page, buf)?;
-                let path = page.output_path(&catalog);
-                if is_new {
-                    output.put_new(&path, buf)?;
-                } else {
-                    output.put(&path, buf)?;
-                }
-                progress.advance();
-                Ok::<(), Error>(())
-            },
-        )?;
+    for phase_new in [true, false] {
+        (0..pages.len())
+            .into_par_iter()
+            .filter(|&i| is_new[i] == phase_new)
+            .try_for_each_init(
+                || Vec::with_capacity(64 * 1024),
+                |buf, i| {
+                    let page = pages.get(i);
+                    buf.clear();
+                    renderer.render(page, buf)?;
+                    let path = page.output_path(&catalog);
+                    if phase_new {
+                        output.put_new(&path, buf)?;
+                    } else {
+                        output.put(&path, buf)?;
+                    }
+                    progress.advance();
+                    Ok::<(), Error>(())
+                },
+            )?;
     }
     progress.finish();
 
     for (name, bytes) in static_files(&options.root)? {
         output.put(&name, &bytes)?;
-        keep.insert(name);
+        extras.insert(name);
     }
     output.put(
         render::SEARCH_INDEX_FILE,
         renderer.search_index().as_bytes(),
     )?;
-    keep.insert(render::SEARCH_INDEX_FILE.to_string());
-    let entries: Vec<(String, String)> = pages
-        .iter()
-        .filter_map(|&page| {
-            page.dir(&catalog)
-                .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
-        })
-        .collect();
-    for (name, xml) in write::sitemaps(&catalog.site.base_url, &entries, write::SITEMAP_LIMIT) {
-        output.put(&name, xml.as_bytes())?;
-        keep.insert(name);
-    }
+    extras.insert(render::SEARCH_INDEX_FILE.to_string());
+    let canonical = pages.iter().filter_map(|page| {
+        page.dir(&catalog)
+            .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
+    });
+    let sitemaps = output.write_sitemaps(
+        &catalog.site.base_url,
+        pages.len() - 1,
+        canonical,
+        write::SITEMAP_LIMIT,
+    )?;
+    extras.extend(sitemaps);
     output.put("robots.txt", robots(&catalog).as_bytes())?;
-    keep.insert("robots.txt".to_string());
+    extras.insert("robots.txt".to_string());
     if let Some(temp) = bundle {
         output.adopt(&temp, BUNDLE_FILE)?;
-        keep.insert(BUNDLE_FILE.to_string());
+        extras.insert(BUNDLE_FILE.to_string());
     }
-    let removed = output.remove_stale(&keep)?;
+    let removed = output.remove_stale(|rel| {
+        extras.contains(rel) || PageRef::from_output_path(&catalog, rel).is_some()
+    })?;
     output.write_stamp(inputs)?;
 
     Ok(BuildReport {
@@ -241,7 +255,7 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
     let catalog = load_catalog(root, LinkStyle::File, base_url)?;
     let tera = render::load_templates(&root.join("templates"))?;
     let renderer = Renderer::new(tera, &catalog, LinkStyle::File);
-    let pages = PageRef::all(&catalog);
+    let pages = PageList::new(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
     let zip_error = |e: zip::result::ZipError| {
@@ -254,10 +268,12 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
-    for chunk in pages.chunks(256) {
-        let rendered: Vec<Result<(String, Vec<u8>)>> = chunk
-            .par_iter()
-            .map(|&page| {
+    const CHUNK: usize = 256;
+    for start in (0..pages.len()).step_by(CHUNK) {
+        let rendered: Vec<Result<(String, Vec<u8>)>> = (start..(start + CHUNK).min(pages.len()))
+            .into_par_iter()
+            .map(|i| {
+                let page = pages.get(i);
                 let mut buf = Vec::new();
                 renderer.render(page, &mut buf)?;
                 Ok((page.output_path(&catalog), buf))
@@ -338,10 +354,13 @@ fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> 
 
 /// Template errors usually fail every page of a kind; finding them before the first write keeps
 /// the old site whole.
-fn render_one_of_each_kind(renderer: &Renderer, pages: &[PageRef]) -> Result<()> {
+fn render_one_of_each_kind(renderer: &Renderer, pages: &PageList) -> Result<()> {
     let mut seen = HashSet::new();
     let mut buf = Vec::new();
-    for &page in pages {
+    // One of each kind: the fixed pages come first, then the first comparison.
+    let first_pair = pages.iter().position(|p| matches!(p, PageRef::Pair(..)));
+    let candidates = pages.iter().take(first_pair.map_or(pages.len(), |i| i + 1));
+    for page in candidates {
         if seen.insert(std::mem::discriminant(&page)) {
             buf.clear();
             renderer.render(page, &mut buf)?;

@@ -5,7 +5,6 @@
 //! copies nothing. Files that no longer belong to the site are removed only after every page was
 //! written. Not for: deciding what the pages are (`render`), or the sitemap's contents.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -129,38 +128,91 @@ impl Output {
         Ok(Outcome::Written)
     }
 
-    /// Removes every file under the output folder whose relative path is not in `keep`, and
-    /// folders left empty. Returns how many files were removed.
-    pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize> {
+    /// Removes every file under the output folder for which `belongs` is false, and folders
+    /// left empty. Returns how many files were removed. Walks contents before their folder and
+    /// holds no list, so it costs no memory per page.
+    pub fn remove_stale(&self, belongs: impl Fn(&str) -> bool) -> Result<usize> {
         let mut removed = 0;
-        let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
             .follow_links(false)
+            .contents_first(true)
         {
             let entry =
                 entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
             if entry.file_type().is_dir() {
-                dirs.push(entry.path().to_path_buf());
+                let _ = fs::remove_dir(entry.path()); // fails, as it should, while the folder holds files
                 continue;
             }
             let rel = entry
                 .path()
                 .strip_prefix(&self.root)
                 .unwrap_or(entry.path());
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if !keep.contains(&rel) {
+            if !belongs(&rel.to_string_lossy().replace('\\', "/")) {
                 fs::remove_file(entry.path())
                     .map_err(|e| Error::io("cannot remove stale file", entry.path(), e))?;
                 removed += 1;
             }
         }
-        // Deepest first, so a folder emptied by removing its subfolders goes too.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for dir in dirs {
-            let _ = fs::remove_dir(&dir); // fails, as it should, while the folder holds files
-        }
         Ok(removed)
+    }
+
+    /// Writes the sitemap for `count` pages given as (absolute URL, lastmod): one `sitemap.xml`,
+    /// or past `limit` URLs an index of `sitemap-1.xml`, `sitemap-2.xml`, …. Streams to disk and
+    /// replaces each file only if it changed. Returns the names of the files.
+    pub fn write_sitemaps(
+        &self,
+        base_url: &str,
+        count: usize,
+        entries: impl Iterator<Item = (String, String)>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        use std::io::BufWriter;
+        const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+        let single = count <= limit;
+        let mut names = Vec::new();
+        let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
+        let mut entries = entries.peekable();
+        let mut part = 0;
+        while part == 0 || entries.peek().is_some() {
+            part += 1;
+            let name = if single {
+                "sitemap.xml".to_string()
+            } else {
+                format!("sitemap-{part}.xml")
+            };
+            let temp = self.temp_path(&name);
+            let io = |e| Error::io("cannot write", &temp, e);
+            let mut out = BufWriter::new(fs::File::create(&temp).map_err(io)?);
+            write!(out, "{HEAD}<urlset {NS}>\n").map_err(io)?;
+            let mut newest = String::new();
+            for (url, lastmod) in entries.by_ref().take(limit) {
+                write!(
+                    out,
+                    "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+                    xml_escape(&url)
+                )
+                .map_err(io)?;
+                if lastmod > newest {
+                    newest = lastmod;
+                }
+            }
+            out.write_all(b"</urlset>\n").map_err(io)?;
+            out.into_inner().map_err(|e| io(e.into_error()))?;
+            self.adopt(&temp, &name)?;
+            index.push_str(&format!(
+                "<sitemap><loc>{}/{name}</loc><lastmod>{newest}</lastmod></sitemap>\n",
+                xml_escape(base_url.trim_end_matches('/'))
+            ));
+            names.push(name);
+        }
+        if !single {
+            index.push_str("</sitemapindex>\n");
+            self.put("sitemap.xml", index.as_bytes())?;
+            names.push("sitemap.xml".to_string());
+        }
+        Ok(names)
     }
 }
 
@@ -180,17 +232,16 @@ impl Output {
     /// it changes when anything in the folder is added, removed or touched.
     pub fn tree_signature(&self) -> Result<(u64, usize)> {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
+        // Summed per entry, so the walk needs no sorting and holds no folder listing.
+        let mut signature = 0u64;
         let mut files = 0;
-        for entry in walkdir::WalkDir::new(&self.root)
-            .min_depth(1)
-            .sort_by_file_name()
-        {
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(1) {
             let entry =
                 entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
             let meta = entry
                 .metadata()
-                .map_err(|e| Error::io("cannot read", entry.path(), std::io::Error::other(e)))?;
+                .map_err(|e| Error::walk("cannot read", &self.root, e))?;
+            let mut hasher = std::hash::DefaultHasher::new();
             entry
                 .path()
                 .strip_prefix(&self.root)
@@ -202,9 +253,10 @@ impl Output {
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos())
                 .hash(&mut hasher);
+            signature = signature.wrapping_add(hasher.finish());
             files += usize::from(meta.is_file());
         }
-        Ok((hasher.finish(), files))
+        Ok((signature, files))
     }
 
     /// Forgets the last build, before this one starts changing the folder.
@@ -234,51 +286,6 @@ impl Output {
 
 /// The most URLs one sitemap file may list (sitemaps.org).
 pub const SITEMAP_LIMIT: usize = 50_000;
-
-/// The sitemap files for `entries` of (absolute URL, lastmod): a single `sitemap.xml`, or, past
-/// `limit` URLs, `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, ….
-pub fn sitemaps(
-    base_url: &str,
-    entries: &[(String, String)],
-    limit: usize,
-) -> Vec<(String, String)> {
-    fn urlset(entries: &[(String, String)]) -> String {
-        let mut xml = String::with_capacity(entries.len() * 110 + 200);
-        xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for (url, lastmod) in entries {
-            xml.push_str(&format!(
-                "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
-                xml_escape(url)
-            ));
-        }
-        xml.push_str("</urlset>\n");
-        xml
-    }
-    if entries.len() <= limit {
-        return vec![("sitemap.xml".to_string(), urlset(entries))];
-    }
-    let base = base_url.trim_end_matches('/');
-    let mut files = Vec::new();
-    let mut index = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (i, chunk) in entries.chunks(limit).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
-        let newest = chunk
-            .iter()
-            .map(|(_, d)| d.as_str())
-            .max()
-            .unwrap_or_default();
-        index.push_str(&format!(
-            "<sitemap><loc>{}/{name}</loc><lastmod>{newest}</lastmod></sitemap>\n",
-            xml_escape(base)
-        ));
-        files.push((name, urlset(chunk)));
-    }
-    index.push_str("</sitemapindex>\n");
-    files.insert(0, ("sitemap.xml".to_string(), index));
-    files
-}
 
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -327,27 +334,35 @@ mod tests {
 
     #[test]
     fn sitemaps_split_into_an_index_past_the_limit() {
-        let entries: Vec<(String, String)> = (0..5)
-            .map(|i| (format!("https://x.org/{i}/"), format!("2026-01-0{}", i + 1)))
-            .collect();
-        let one = sitemaps("https://x.org", &entries, 5);
-        assert_eq!(one.len(), 1);
-        assert_eq!(one[0].1.matches("<url>").count(), 5);
-        let split = sitemaps("https://x.org/", &entries, 2);
-        let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
+        let entries =
+            || (0..5).map(|i| (format!("https://x.org/{i}/"), format!("2026-01-0{}", i + 1)));
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::open(dir.path()).unwrap();
+        assert_eq!(
+            out.write_sitemaps("https://x.org", 5, entries(), 5)
+                .unwrap(),
+            ["sitemap.xml"]
+        );
+        let one = fs::read_to_string(dir.path().join("sitemap.xml")).unwrap();
+        assert_eq!(one.matches("<url>").count(), 5);
+        let names = out
+            .write_sitemaps("https://x.org/", 5, entries(), 2)
+            .unwrap();
         assert_eq!(
             names,
             [
-                "sitemap.xml",
                 "sitemap-1.xml",
                 "sitemap-2.xml",
-                "sitemap-3.xml"
+                "sitemap-3.xml",
+                "sitemap.xml"
             ]
         );
-        assert!(split[0].1.contains(
+        let index = fs::read_to_string(dir.path().join("sitemap.xml")).unwrap();
+        assert!(index.contains(
             "<sitemap><loc>https://x.org/sitemap-3.xml</loc><lastmod>2026-01-05</lastmod></sitemap>"
         ));
-        assert_eq!(split[3].1.matches("<url>").count(), 1);
+        let last = fs::read_to_string(dir.path().join("sitemap-3.xml")).unwrap();
+        assert_eq!(last.matches("<url>").count(), 1);
     }
 
     #[test]
@@ -370,8 +385,7 @@ mod tests {
         );
         assert_eq!(out.put("a/index.html", b"ONE").unwrap(), Outcome::Written);
         assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"ONE");
-        let keep: HashSet<String> = ["a/index.html".to_string()].into();
-        assert_eq!(out.remove_stale(&keep).unwrap(), 1);
+        assert_eq!(out.remove_stale(|rel| rel == "a/index.html").unwrap(), 1);
         assert!(!dir.path().join("b").exists());
     }
 }
