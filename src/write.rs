@@ -185,12 +185,12 @@ impl Output {
             let temp = self.temp_path(&name);
             let io = |e| Error::io("cannot write", &temp, e);
             let mut out = BufWriter::new(fs::File::create(&temp).map_err(io)?);
-            write!(out, "{HEAD}<urlset {NS}>\n").map_err(io)?;
+            writeln!(out, "{HEAD}<urlset {NS}>").map_err(io)?;
             let mut newest = String::new();
             for (url, lastmod) in entries.by_ref().take(limit) {
-                write!(
+                writeln!(
                     out,
-                    "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+                    "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>",
                     xml_escape(&url)
                 )
                 .map_err(io)?;
