@@ -394,6 +394,9 @@ pub struct Renderer<'c> {
     /// Per protocol, the newest date of its settings, codes and notes.
     protocol_modified: Vec<Date>,
     bundle: Option<BundleLink>,
+    /// Per protocol and code, the code as a comparison page shows it, made once: every
+    /// comparison page is two folders deep, so its links read the same on all of them.
+    pair_views: Vec<Vec<tera::Value>>,
 }
 
 /// Reads a site's templates/ over the defaults and parses them all.
@@ -443,14 +446,28 @@ impl<'c> Renderer<'c> {
                     .unwrap_or_default()
             })
             .collect();
-        Renderer {
+        let mut renderer = Renderer {
             tera,
             catalog,
             links,
             relevance,
             protocol_modified,
             bundle: None,
-        }
+            pair_views: Vec::new(),
+        };
+        renderer.pair_views = catalog
+            .protocols
+            .iter()
+            .map(|p| {
+                let depth_two = format!("{}/pair/", p.slug);
+                p.ids()
+                    .map(|id| {
+                        tera::Value::from_serializable(&renderer.code_view(&depth_two, p, id, true))
+                    })
+                    .collect()
+            })
+            .collect();
+        renderer
     }
 
     pub fn links(&self) -> &Links {
@@ -606,49 +623,114 @@ impl<'c> Renderer<'c> {
 
     /// The page as schema.org sees it, plus the breadcrumb trail shown on the page.
     fn json_ld(&self, dir: &str, head: &Head, image: &str) -> String {
+        // Borrowed structs serialize straight to text; a serde_json::Value tree per page cost a
+        // quarter of a build's instructions.
+        #[derive(Serialize)]
+        struct Organization<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            name: &'a str,
+            url: &'a str,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page<'a> {
+            #[serde(rename = "@type")]
+            kind: &'a str,
+            #[serde(rename = "@id")]
+            id: &'a str,
+            url: &'a str,
+            name: &'a str,
+            headline: &'a str,
+            description: &'a str,
+            date_modified: &'a str,
+            in_language: &'a str,
+            image: &'a str,
+            publisher: &'a Organization<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            main_entity_of_page: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            author: Option<&'a Organization<'a>>,
+        }
+        #[derive(Serialize)]
+        struct ListItem<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            position: usize,
+            name: &'a str,
+            item: String,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Breadcrumbs<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            item_list_element: Vec<ListItem<'a>>,
+        }
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Node<'a> {
+            Page(Page<'a>),
+            Breadcrumbs(Breadcrumbs<'a>),
+        }
+        #[derive(Serialize)]
+        struct Document<'a> {
+            #[serde(rename = "@context")]
+            context: &'static str,
+            #[serde(rename = "@graph")]
+            graph: Vec<Node<'a>>,
+        }
         let site = self.site();
         let url = self.links.canonical(dir);
-        let publisher = serde_json::json!({
-            "@type": "Organization",
-            "name": site.title,
-            "url": self.links.canonical(""),
-        });
-        let mut page = serde_json::json!({
-            "@type": head.schema,
-            "@id": url,
-            "url": url,
-            "name": head.title,
-            "headline": head.headline,
-            "description": head.description,
-            "dateModified": head.modified,
-            "inLanguage": site.language,
-            "image": image,
-            "publisher": publisher,
-        });
-        if head.schema == "TechArticle" {
-            page["mainEntityOfPage"] = serde_json::Value::String(url.clone());
-            page["author"] = publisher;
-        }
-        let mut graph = vec![page];
+        let home = self.links.canonical("");
+        let publisher = Organization {
+            kind: "Organization",
+            name: &site.title,
+            url: &home,
+        };
+        let article = head.schema == "TechArticle";
+        let mut graph = vec![Node::Page(Page {
+            kind: head.schema,
+            id: &url,
+            url: &url,
+            name: &head.title,
+            headline: &head.headline,
+            description: &head.description,
+            date_modified: &head.modified,
+            in_language: &site.language,
+            image,
+            publisher: &publisher,
+            main_entity_of_page: article.then_some(url.as_str()),
+            author: article.then_some(&publisher),
+        })];
         if !head.trail.is_empty() {
-            let home = (String::from("Home"), String::new());
-            let items: Vec<serde_json::Value> = std::iter::once(&home)
-                .chain(head.trail.iter())
+            let items = std::iter::once(("Home", ""))
+                .chain(
+                    head.trail
+                        .iter()
+                        .map(|(name, to)| (name.as_str(), to.as_str())),
+                )
                 .enumerate()
-                .map(|(i, (name, to))| {
-                    serde_json::json!({
-                        "@type": "ListItem",
-                        "position": i + 1,
-                        "name": name,
-                        "item": self.links.canonical(to),
-                    })
+                .map(|(i, (name, to))| ListItem {
+                    kind: "ListItem",
+                    position: i + 1,
+                    name,
+                    item: self.links.canonical(to),
                 })
                 .collect();
-            graph.push(serde_json::json!({ "@type": "BreadcrumbList", "itemListElement": items }));
+            graph.push(Node::Breadcrumbs(Breadcrumbs {
+                kind: "BreadcrumbList",
+                item_list_element: items,
+            }));
         }
-        let data = serde_json::json!({ "@context": "https://schema.org", "@graph": graph });
+        let document = Document {
+            context: "https://schema.org",
+            graph,
+        };
         // "</" would end the script element early.
-        data.to_string().replace("</", "<\\/")
+        serde_json::to_string(&document)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
     }
 
     /// When what a page shows last changed: the newest of the files it is made from.
@@ -986,7 +1068,6 @@ impl<'c> Renderer<'c> {
         struct PairPage<'a> {
             heading: String,
             opening: String,
-            codes: [CodeView<'a>; 2],
             note: Option<&'a str>,
             differences: Vec<String>,
             table: Vec<Row>,
@@ -1000,10 +1081,6 @@ impl<'c> Renderer<'c> {
                 heading,
                 opening: prose::opening(p, a, b),
                 table: rows(&self.facts(p, a), &self.facts(p, b)),
-                codes: [
-                    self.code_view(&dir, p, a, true),
-                    self.code_view(&dir, p, b, true),
-                ],
                 note: p.notes.get(&(a, b)).map(|n| n.html.as_str()),
                 differences: prose::differences(p, a, b),
                 which: which
@@ -1017,6 +1094,14 @@ impl<'c> Renderer<'c> {
                 related,
             },
         )
+        .map(|mut context| {
+            let views = &self.pair_views[pi];
+            context.insert_value(
+                "codes",
+                tera::Value::from(&[views[a.0].clone(), views[b.0].clone()][..]),
+            );
+            context
+        })
     }
 
     fn not_found(&self) -> tera::TeraResult<Context> {
