@@ -1,9 +1,11 @@
 //! Write: puts files into the output folder without ever leaving it broken.
 //!
-//! Each file is replaced atomically (written beside its target, then renamed over it), and a
-//! file whose bytes are unchanged is not touched at all, so its mtime stays and a deploy by rsync
-//! copies nothing. Files that no longer belong to the site are removed only after every page was
-//! written. Not for: deciding what the pages are (`render`), or the sitemap's contents.
+//! A file that replaces an old version is written beside its target and renamed over it; one whose
+//! bytes are unchanged is not touched at all, so its mtime stays and a deploy by rsync copies
+//! nothing. A file new to the folder is written straight to its place: nothing old is at risk,
+//! and the build links to it only once it is whole (see `site`). Files that no longer belong to the
+//! site are removed only after every page was written. Not for: deciding what the pages are
+//! (`render`).
 
 use std::fs;
 use std::io::Write as _;

@@ -10,9 +10,8 @@ use statusref::{BuildOptions, LinkStyle, Progress};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The site folder, holding content/, templates/ and static/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: super::Root,
     /// Where to write the site [default: ROOT/public].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -70,8 +69,11 @@ impl Progress for Bar {
 
 pub fn run(args: BuildArgs) -> Result<(), statusref::Error> {
     let options = BuildOptions {
-        out: args.out.clone().unwrap_or_else(|| args.root.join("public")),
-        root: args.root,
+        out: args
+            .out
+            .clone()
+            .unwrap_or_else(|| args.site.root.join("public")),
+        root: args.site.root,
         base_url: args.base_url,
         links: if args.offline {
             LinkStyle::File

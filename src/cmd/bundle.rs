@@ -6,9 +6,8 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct BundleArgs {
-    /// The site folder, holding content/, templates/ and static/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: super::Root,
     /// The zip file to write [default: ROOT/statusref-offline.zip].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -23,8 +22,8 @@ pub struct BundleArgs {
 pub fn run(args: BundleArgs) -> Result<(), statusref::Error> {
     let out = args
         .out
-        .unwrap_or_else(|| args.root.join(statusref::site::BUNDLE_FILE));
-    let bytes = statusref::site::bundle(&args.root, args.base_url.as_deref(), &out)?;
+        .unwrap_or_else(|| args.site.root.join(statusref::site::BUNDLE_FILE));
+    let bytes = statusref::site::bundle(&args.site.root, args.base_url.as_deref(), &out)?;
     if !args.quiet {
         eprintln!(
             "{} ({bytes} bytes): unzip it and open statusref/index.html",

@@ -1,7 +1,5 @@
 //! `statusref new`: starts a content file for a code.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -10,13 +8,12 @@ pub struct NewArgs {
     protocol: String,
     /// The code, e.g. `504`.
     code: String,
-    /// The site folder, holding content/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: super::Root,
 }
 
 pub fn run(args: NewArgs) -> Result<(), statusref::Error> {
-    let path = statusref::scaffold::new_code(&args.root, &args.protocol, &args.code)?;
+    let path = statusref::scaffold::new_code(&args.site.root, &args.protocol, &args.code)?;
     eprintln!(
         "wrote {}: fill in name, summary, specs, returned_by and the sections",
         path.display()

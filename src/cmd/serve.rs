@@ -1,16 +1,14 @@
 //! `statusref serve`: builds, serves on 127.0.0.1, and rebuilds and reloads on every change.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 
 use clap::Args;
 use statusref::serve::{ServeOptions, serve};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site folder, holding content/, templates/ and static/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: super::Root,
     /// The port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 1111)]
     port: u16,
@@ -20,10 +18,10 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<(), statusref::Error> {
-    let root = args.root.clone();
+    let root = args.site.root.clone();
     serve(
         ServeOptions {
-            root: args.root,
+            root: args.site.root,
             addr: SocketAddr::new(args.bind, args.port),
         },
         move |addr| {

@@ -100,12 +100,12 @@ pub fn visible_prose(html: &Html) -> String {
     out
 }
 
-/// Every HTML file under `dir`, relative path first.
-pub fn html_files(dir: &Path) -> Vec<(String, PathBuf)> {
+/// Every file under `dir` as (relative path, full path), in order.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
                 e.path()
@@ -119,6 +119,14 @@ pub fn html_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     files.sort();
     files
+}
+
+/// Every HTML file under `dir`, relative path first.
+pub fn html_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    files_under(dir)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .collect()
 }
 
 /// Resolves a relative href from the page at `page` (a file under `root`) to a file, the way a
