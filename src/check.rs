@@ -187,22 +187,21 @@ fn resolve<'a>(page: &str, href: &'a str, base_path: &str) -> Option<(String, Op
         Some((path, fragment)) => (path, Some(fragment)),
         None => (href, None),
     };
-    let mut parts: Vec<&str> = if path.is_empty() {
-        page.split('/').collect::<Vec<_>>()
-    } else if let Some(absolute) = path.strip_prefix(base_path) {
-        absolute.split('/').collect()
-    } else {
-        let mut dir: Vec<&str> = page.split('/').collect();
-        dir.pop();
-        dir.extend(path.split('/'));
-        dir
-    };
     if path.is_empty() {
         return Some((page.to_string(), fragment));
     }
+    let parts: Vec<&str> = match path.strip_prefix(base_path) {
+        Some(absolute) => absolute.split('/').collect(),
+        None => {
+            let mut dir: Vec<&str> = page.split('/').collect();
+            dir.pop();
+            dir.extend(path.split('/'));
+            dir
+        }
+    };
     let mut resolved: Vec<&str> = Vec::new();
     let folder = path.ends_with('/') || path.ends_with("/.") || path == ".";
-    for part in parts.drain(..) {
+    for part in parts {
         match part {
             "" | "." => {}
             ".." => {

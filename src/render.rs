@@ -397,6 +397,8 @@ pub struct Renderer<'c> {
     /// Per protocol and code, the code as a comparison page shows it, made once: every
     /// comparison page is two folders deep, so its links read the same on all of them.
     pair_views: Vec<Vec<tera::Value>>,
+    /// Per protocol and code, the facts its side-by-side table rows are made from.
+    code_facts: Vec<Vec<Vec<Fact>>>,
 }
 
 /// Reads a site's templates/ over the defaults and parses them all.
@@ -454,7 +456,13 @@ impl<'c> Renderer<'c> {
             protocol_modified,
             bundle: None,
             pair_views: Vec::new(),
+            code_facts: Vec::new(),
         };
+        renderer.code_facts = catalog
+            .protocols
+            .iter()
+            .map(|p| p.ids().map(|id| renderer.facts(p, id)).collect())
+            .collect();
         renderer.pair_views = catalog
             .protocols
             .iter()
@@ -1080,7 +1088,7 @@ impl<'c> Renderer<'c> {
             PairPage {
                 heading,
                 opening: prose::opening(p, a, b),
-                table: rows(&self.facts(p, a), &self.facts(p, b)),
+                table: rows(&self.code_facts[pi][a.0], &self.code_facts[pi][b.0]),
                 note: p.notes.get(&(a, b)).map(|n| n.html.as_str()),
                 differences: prose::differences(p, a, b),
                 which: which
