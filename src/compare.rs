@@ -40,11 +40,8 @@ impl Pair {
 
     /// The URL segment: `211-vs-503`.
     pub fn slug(self, protocol: &Protocol) -> String {
-        format!(
-            "{}-vs-{}",
-            protocol.code(self.low).code,
-            protocol.code(self.high).code
-        )
+        let (low, high) = (protocol.code(self.low), protocol.code(self.high));
+        [low.code.as_str(), "-vs-", &high.code].concat()
     }
 }
 

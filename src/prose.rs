@@ -10,7 +10,7 @@ use crate::catalog::{Code, CodeId, Kind, Protocol, Status};
 
 /// "211 System Status".
 pub fn label(code: &Code) -> String {
-    format!("{} {}", code.code, code.name)
+    [code.code.as_str(), " ", &code.name].concat()
 }
 
 /// "FTP 211 System Status vs 503 Bad Sequence of Commands".

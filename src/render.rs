@@ -189,33 +189,45 @@ impl Links {
         };
         match from {
             Some(from) => {
-                let depth = from.matches('/').count();
-                let up = "../".repeat(depth);
-                let target = format!("{up}{to}{index}");
+                let target = up_from(from, &[to, index]);
                 if target.is_empty() {
                     "./".to_string()
                 } else {
                     target
                 }
             }
-            None if self.style == LinkStyle::File => format!("{to}{index}"),
-            None => format!("{}{to}", self.base_path),
+            None if self.style == LinkStyle::File => [to, index].concat(),
+            None => [&self.base_path, to].concat(),
         }
     }
 
     /// A file at the site root, such as the stylesheet.
     pub fn asset(&self, from: Option<&str>, file: &str) -> String {
         match from {
-            Some(from) => format!("{}{file}", "../".repeat(from.matches('/').count())),
+            Some(from) => up_from(from, &[file]),
             None if self.style == LinkStyle::File => file.to_string(),
-            None => format!("{}{file}", self.base_path),
+            None => [&self.base_path, file].concat(),
         }
     }
 
     /// The canonical absolute URL of a folder page.
     pub fn canonical(&self, dir: &str) -> String {
-        format!("{}/{dir}", self.base_url)
+        [&self.base_url, "/", dir].concat()
     }
+}
+
+/// `parts` joined, after one "../" per folder in `from`: the path from a page in `from` to the
+/// site root and on. Built in one allocation, as every page makes dozens of these.
+fn up_from(from: &str, parts: &[&str]) -> String {
+    let depth = from.bytes().filter(|&b| b == b'/').count();
+    let mut out = String::with_capacity(3 * depth + parts.iter().map(|p| p.len()).sum::<usize>());
+    for _ in 0..depth {
+        out.push_str("../");
+    }
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -982,15 +994,16 @@ impl<'c> Renderer<'c> {
     }
 
     fn pair_link(&self, from: &str, p: &Protocol, pair: Pair) -> PairLink {
+        let (low, high) = (p.code(pair.low()), p.code(pair.high()));
         PairLink {
-            text: format!(
-                "{} vs {}",
-                prose::label(p.code(pair.low())),
-                prose::label(p.code(pair.high()))
+            text: [
+                &low.code, " ", &low.name, " vs ", &high.code, " ", &high.name,
+            ]
+            .concat(),
+            href: self.links.href(
+                Some(from),
+                &[&p.slug, "/", &low.code, "-vs-", &high.code, "/"].concat(),
             ),
-            href: self
-                .links
-                .href(Some(from), &format!("{}/{}/", p.slug, pair.slug(p))),
         }
     }
 

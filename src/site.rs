@@ -62,11 +62,21 @@ pub struct BuildReport {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// Neither the inputs nor the output changed since the last build, so nothing was rendered.
+    pub up_to_date: bool,
     pub elapsed: Duration,
 }
 
 impl std::fmt::Display for BuildReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.up_to_date {
+            return write!(
+                f,
+                "{} pages: up to date, nothing changed since the last build ({:.2}s)",
+                self.pages,
+                self.elapsed.as_secs_f64()
+            );
+        }
         write!(
             f,
             "{} pages: {} files written, {} unchanged, {} removed in {:.2}s",
@@ -129,6 +139,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
                 written: 0,
                 unchanged: files,
                 removed: 0,
+                up_to_date: true,
                 elapsed: started.elapsed(),
             });
         }
@@ -152,15 +163,19 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // Pages new to the output first, then the ones that replace old versions: a build stopped at
     // any moment leaves every old page in place and linking only to pages that exist. One byte
     // per page remembers which were new.
-    let is_new: Vec<bool> = (0..pages.len())
-        .into_par_iter()
-        .map(|i| {
-            !output
-                .root()
-                .join(pages.get(i).output_path(&catalog))
-                .exists()
-        })
-        .collect();
+    let is_new: Vec<bool> = if output.was_empty() {
+        vec![true; pages.len()]
+    } else {
+        (0..pages.len())
+            .into_par_iter()
+            .map(|i| {
+                !output
+                    .root()
+                    .join(pages.get(i).output_path(&catalog))
+                    .exists()
+            })
+            .collect()
+    };
     progress.start(pages.len());
     for phase_new in [true, false] {
         (0..pages.len())
@@ -221,6 +236,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         written: output.written(),
         unchanged: output.unchanged(),
         removed,
+        up_to_date: false,
         elapsed: started.elapsed(),
     })
 }

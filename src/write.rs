@@ -7,10 +7,11 @@
 //! site are removed only after every page was written. Not for: deciding what the pages are
 //! (`render`).
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -20,8 +21,17 @@ const TEMP_PREFIX: &str = ".statusref-tmp-";
 
 pub struct Output {
     root: PathBuf,
+    /// The folder held nothing when the build began: every file is new, nothing can be stale,
+    /// and no page's folder exists yet, so the build skips the checks that would find that out
+    /// file by file.
+    was_empty: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// The [`tree_signature`] of the files put so far, kept as they are put so that a build
+    /// need not walk its own output again to record it.
+    ///
+    /// [`tree_signature`]: Output::tree_signature
+    signature: AtomicU64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +44,33 @@ impl Output {
     pub fn open(root: &Path) -> Result<Output> {
         fs::create_dir_all(root)
             .map_err(|e| Error::io("cannot create the output folder", root, e))?;
+        let was_empty = fs::read_dir(root)
+            .map_err(|e| Error::io("cannot list the output folder", root, e))?
+            .next()
+            .is_none();
         Ok(Output {
             root: root.to_path_buf(),
+            was_empty,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            signature: AtomicU64::new(0),
         })
+    }
+
+    /// Whether the folder held nothing when the build began.
+    pub fn was_empty(&self) -> bool {
+        self.was_empty
+    }
+
+    fn count(&self, outcome: Outcome, rel: &str, meta: &fs::Metadata) -> Outcome {
+        let counter = match outcome {
+            Outcome::Written => &self.written,
+            Outcome::Unchanged => &self.unchanged,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.signature
+            .fetch_add(file_signature(rel, meta), Ordering::Relaxed);
+        outcome
     }
 
     pub fn root(&self) -> &Path {
@@ -56,9 +88,8 @@ impl Output {
     /// Makes `rel` hold exactly `bytes`.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
         let path = self.root.join(rel);
-        if same_content(&path, bytes) {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(Outcome::Unchanged);
+        if let Some(meta) = same_content(&path, bytes) {
+            return Ok(self.count(Outcome::Unchanged, rel, &meta));
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
@@ -67,17 +98,19 @@ impl Output {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
-        let write = || -> std::io::Result<()> {
+        let write = || -> std::io::Result<fs::Metadata> {
             let mut file = fs::File::create(&temp)?;
             file.write_all(bytes)?;
-            fs::rename(&temp, &path)
+            // Renaming keeps the mtime, so the signature can be read off the open file.
+            let meta = file.metadata()?;
+            fs::rename(&temp, &path)?;
+            Ok(meta)
         };
-        write().map_err(|e| {
+        let meta = write().map_err(|e| {
             let _ = fs::remove_file(&temp);
             Error::io("cannot write", &path, e)
         })?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(Outcome::Written)
+        Ok(self.count(Outcome::Written, rel, &meta))
     }
 
     /// Writes a file that the output does not have yet, straight to its place: with no old
@@ -86,7 +119,15 @@ impl Output {
     pub fn put_new(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
         let path = self.root.join(rel);
         let dir = path.parent().unwrap_or(&self.root);
-        let write = || -> std::io::Result<()> {
+        let write = || -> std::io::Result<fs::Metadata> {
+            if self.was_empty {
+                // No page's folder is there yet: make it rather than fail to open the file first.
+                match fs::create_dir(dir) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir_all(dir)?,
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+                    _ => {}
+                }
+            }
             let mut file = match fs::File::create_new(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     fs::create_dir_all(dir)?;
@@ -94,13 +135,11 @@ impl Output {
                 }
                 other => other?,
             };
-            file.write_all(bytes)
+            file.write_all(bytes)?;
+            file.metadata()
         };
         match write() {
-            Ok(()) => {
-                self.written.fetch_add(1, Ordering::Relaxed);
-                Ok(Outcome::Written)
-            }
+            Ok(meta) => Ok(self.count(Outcome::Written, rel, &meta)),
             // It appeared since the caller looked: replace it the careful way.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.put(rel, bytes),
             Err(e) => Err(Error::io("cannot write", &path, e)),
@@ -120,21 +159,27 @@ impl Output {
     /// bytes, so that an unchanged file keeps its mtime.
     pub fn adopt(&self, temp: &Path, rel: &str) -> Result<Outcome> {
         let path = self.root.join(rel);
-        if files_equal(temp, &path) {
+        if files_equal(temp, &path)
+            && let Ok(meta) = fs::metadata(&path)
+        {
             let _ = fs::remove_file(temp);
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(Outcome::Unchanged);
+            return Ok(self.count(Outcome::Unchanged, rel, &meta));
         }
+        let meta = fs::metadata(temp).map_err(|e| Error::io("cannot read", temp, e))?;
         fs::rename(temp, &path).map_err(|e| Error::io("cannot write", &path, e))?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(Outcome::Written)
+        Ok(self.count(Outcome::Written, rel, &meta))
     }
 
     /// Removes every file under the output folder for which `belongs` is false, and folders
     /// left empty. Returns how many files were removed. Walks contents before their folder and
     /// holds no list, so it costs no memory per page.
     pub fn remove_stale(&self, belongs: impl Fn(&str) -> bool) -> Result<usize> {
+        if self.was_empty {
+            return Ok(0); // everything in it was put by this build
+        }
         let mut removed = 0;
+        // Folders that lost an entry, the only ones that may now be empty.
+        let mut emptied: HashSet<PathBuf> = HashSet::new();
         for entry in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
             .follow_links(false)
@@ -142,8 +187,15 @@ impl Output {
         {
             let entry =
                 entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
+            let parent = || entry.path().parent().map(Path::to_path_buf);
             if entry.file_type().is_dir() {
-                let _ = fs::remove_dir(entry.path()); // fails, as it should, while the folder holds files
+                // Fails, as it should, while the folder holds anything.
+                if emptied.remove(entry.path())
+                    && fs::remove_dir(entry.path()).is_ok()
+                    && let Some(parent) = parent()
+                {
+                    emptied.insert(parent);
+                }
                 continue;
             }
             let rel = entry
@@ -154,6 +206,7 @@ impl Output {
                 fs::remove_file(entry.path())
                     .map_err(|e| Error::io("cannot remove stale file", entry.path(), e))?;
                 removed += 1;
+                emptied.extend(parent());
             }
         }
         Ok(removed)
@@ -230,33 +283,29 @@ fn stamp_path(root: &Path) -> PathBuf {
 }
 
 impl Output {
-    /// A hash of every file's path, size and modification time, and how many files there are:
-    /// it changes when anything in the folder is added, removed or touched.
+    /// A hash of every file's path, size and modification time: it changes when a file in the
+    /// folder is added, removed or touched. Also returns how many files there are.
     pub fn tree_signature(&self) -> Result<(u64, usize)> {
-        use std::hash::{Hash, Hasher};
-        // Summed per entry, so the walk needs no sorting and holds no folder listing.
         let mut signature = 0u64;
         let mut files = 0;
         for entry in walkdir::WalkDir::new(&self.root).min_depth(1) {
             let entry =
                 entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
             let meta = entry
                 .metadata()
                 .map_err(|e| Error::walk("cannot read", &self.root, e))?;
-            let mut hasher = std::hash::DefaultHasher::new();
-            entry
+            let rel = entry
                 .path()
                 .strip_prefix(&self.root)
-                .unwrap_or(entry.path())
-                .hash(&mut hasher);
-            meta.len().hash(&mut hasher);
-            meta.modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .hash(&mut hasher);
-            signature = signature.wrapping_add(hasher.finish());
-            files += usize::from(meta.is_file());
+                .unwrap_or(entry.path());
+            signature = signature.wrapping_add(file_signature(
+                &rel.to_string_lossy().replace('\\', "/"),
+                &meta,
+            ));
+            files += 1;
         }
         Ok((signature, files))
     }
@@ -279,7 +328,7 @@ impl Output {
     /// Records a complete build. Written last, so a build that stops early leaves no stamp that
     /// matches, and the next build does the work.
     pub fn write_stamp(&self, inputs: u64) -> Result<()> {
-        let (tree, _) = self.tree_signature()?;
+        let tree = self.signature.load(Ordering::Relaxed);
         let path = stamp_path(&self.root);
         fs::write(&path, format!("{inputs:016x} {tree:016x}\n"))
             .map_err(|e| Error::io("cannot write", &path, e))
@@ -321,13 +370,29 @@ fn files_equal(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
+/// The file's metadata if it holds exactly `bytes`.
+fn same_content(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     match fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
+            fs::read(path).is_ok_and(|old| old == bytes).then_some(meta)
         }
-        _ => false,
+        _ => None,
     }
+}
+
+/// One file's share of a tree signature. Shares are summed, so a walk needs no sorting and the
+/// build can add them up in any order as it writes.
+fn file_signature(rel: &str, meta: &fs::Metadata) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    rel.hash(&mut hasher);
+    meta.len().hash(&mut hasher);
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -387,7 +452,27 @@ mod tests {
         );
         assert_eq!(out.put("a/index.html", b"ONE").unwrap(), Outcome::Written);
         assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"ONE");
-        assert_eq!(out.remove_stale(|rel| rel == "a/index.html").unwrap(), 1);
+        // Into a folder that was empty, every file is this build's own.
+        assert_eq!(out.remove_stale(|rel| rel == "a/index.html").unwrap(), 0);
+
+        out.put("c/d/e/index.html", b"deep").unwrap();
+        out.put("c/keep.html", b"kept").unwrap();
+        let next = Output::open(dir.path()).unwrap();
+        assert!(!next.was_empty());
+        next.put("a/index.html", b"ONE").unwrap();
+        next.put("c/keep.html", b"kept").unwrap();
+        let belongs = |rel: &str| rel == "a/index.html" || rel == "c/keep.html";
+        assert_eq!(next.remove_stale(belongs).unwrap(), 2);
         assert!(!dir.path().join("b").exists());
+        assert!(
+            !dir.path().join("c/d").exists(),
+            "emptied folders go, up the tree"
+        );
+        assert!(dir.path().join("c/keep.html").exists());
+        assert_eq!(
+            next.signature.load(Ordering::Relaxed),
+            next.tree_signature().unwrap().0,
+            "the signature kept while putting is the one a walk finds"
+        );
     }
 }

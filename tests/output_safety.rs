@@ -206,8 +206,10 @@ fn a_one_file_change_rewrites_only_the_pages_that_show_it() {
 fn the_no_op_shortcut_never_hides_a_change() {
     let site = fixture_copy();
     let out = tempfile::tempdir().unwrap();
-    build(site.path(), out.path()).unwrap();
-    assert_eq!(build(site.path(), out.path()).unwrap().written, 0);
+    assert!(!build(site.path(), out.path()).unwrap().up_to_date);
+    // The signature a fresh build records is the one a walk over its output finds.
+    let again = build(site.path(), out.path()).unwrap();
+    assert!(again.up_to_date && again.written == 0, "{again}");
 
     // A template change reaches every page that uses it.
     fs::create_dir_all(site.path().join("templates")).unwrap();
@@ -219,14 +221,19 @@ fn the_no_op_shortcut_never_hides_a_change() {
     .unwrap();
     let report = build(site.path(), out.path()).unwrap();
     assert_eq!(report.written, 31, "{report}");
+    assert!(build(site.path(), out.path()).unwrap().up_to_date);
 
     // A static file change, and a page edited or deleted by hand in the output, are repaired.
     fs::create_dir_all(site.path().join("static")).unwrap();
     fs::write(site.path().join("static/extra.txt"), "new").unwrap();
     fs::write(out.path().join("ftp/503/index.html"), "edited by hand").unwrap();
     fs::remove_file(out.path().join("ftp/211/index.html")).unwrap();
+    fs::write(out.path().join("ftp/stray.html"), "not the site's").unwrap();
     let report = build(site.path(), out.path()).unwrap();
-    assert_eq!(report.written, 3, "{report}");
+    assert_eq!((report.written, report.removed), (3, 1), "{report}");
+    assert!(!report.up_to_date);
+    // So is the one a rebuild records after replacing and removing files.
+    assert!(build(site.path(), out.path()).unwrap().up_to_date);
     let fresh = tempfile::tempdir().unwrap();
     build(site.path(), fresh.path()).unwrap();
     assert!(
