@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -177,27 +178,53 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             .collect()
     };
     progress.start(pages.len());
-    for phase_new in [true, false] {
-        (0..pages.len())
-            .into_par_iter()
-            .filter(|&i| is_new[i] == phase_new)
+    let render_and_put = |buf: &mut Vec<u8>, i: usize, new: bool| {
+        let page = pages.get(i);
+        buf.clear();
+        renderer.render(page, buf)?;
+        let path = page.output_path(&catalog);
+        if new {
+            output.put_new(&path, buf)?;
+        } else {
+            output.put(&path, buf)?;
+        }
+        progress.advance();
+        Ok::<(), Error>(())
+    };
+    // New pages: one thread makes their folders, in the order the writers take the pages, so
+    // that the writers do not queue at the lock of the protocol's folder that holds them all.
+    let new_pages: Vec<usize> = (0..pages.len()).filter(|&i| is_new[i]).collect();
+    let taken = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            output.make_folders_ahead(
+                new_pages.len(),
+                |k| pages.get(new_pages[k]).output_path(&catalog),
+                &taken,
+                &stop,
+            )
+        });
+        let written = new_pages
+            .iter()
+            .inspect(|_| {
+                taken.fetch_add(1, Ordering::Relaxed);
+            })
+            .par_bridge()
             .try_for_each_init(
                 || Vec::with_capacity(64 * 1024),
-                |buf, i| {
-                    let page = pages.get(i);
-                    buf.clear();
-                    renderer.render(page, buf)?;
-                    let path = page.output_path(&catalog);
-                    if phase_new {
-                        output.put_new(&path, buf)?;
-                    } else {
-                        output.put(&path, buf)?;
-                    }
-                    progress.advance();
-                    Ok::<(), Error>(())
-                },
-            )?;
-    }
+                |buf, &i| render_and_put(buf, i, true),
+            );
+        stop.store(true, Ordering::Relaxed);
+        written
+    })?;
+    (0..pages.len())
+        .into_par_iter()
+        .filter(|&i| !is_new[i])
+        .try_for_each_init(
+            || Vec::with_capacity(64 * 1024),
+            |buf, i| render_and_put(buf, i, false),
+        )?;
     progress.finish();
 
     for (name, bytes) in static_files(&options.root)? {

@@ -120,14 +120,6 @@ impl Output {
         let path = self.root.join(rel);
         let dir = path.parent().unwrap_or(&self.root);
         let write = || -> std::io::Result<fs::Metadata> {
-            if self.was_empty {
-                // No page's folder is there yet: make it rather than fail to open the file first.
-                match fs::create_dir(dir) {
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir_all(dir)?,
-                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
-                    _ => {}
-                }
-            }
             let mut file = match fs::File::create_new(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     fs::create_dir_all(dir)?;
@@ -143,6 +135,36 @@ impl Output {
             // It appeared since the caller looked: replace it the careful way.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.put(rel, bytes),
             Err(e) => Err(Error::io("cannot write", &path, e)),
+        }
+    }
+
+    /// Makes the folder of each file `rel(k)` names, for k from 0 to `count`, until `stop` is
+    /// set; skips ahead to `taken` when the writers have got there first (they make a missing
+    /// folder themselves). Meant to run on its own thread ahead of the writers, so that they
+    /// do not take turns with it at the lock of the folder that holds all the pages' folders.
+    pub fn make_folders_ahead(
+        &self,
+        count: usize,
+        rel: impl Fn(usize) -> String,
+        taken: &AtomicUsize,
+        stop: &std::sync::atomic::AtomicBool,
+    ) {
+        let mut k = 0;
+        while !stop.load(Ordering::Relaxed) {
+            k = k.max(taken.load(Ordering::Relaxed));
+            if k >= count {
+                break;
+            }
+            let path = self.root.join(rel(k));
+            if let Some(dir) = path.parent().filter(|d| *d != self.root) {
+                // Errors are the writers' to report, when they open the file.
+                if let Err(e) = fs::create_dir(dir)
+                    && e.kind() == std::io::ErrorKind::NotFound
+                {
+                    let _ = fs::create_dir_all(dir);
+                }
+            }
+            k += 1;
         }
     }
 
@@ -178,8 +200,9 @@ impl Output {
             return Ok(0); // everything in it was put by this build
         }
         let mut removed = 0;
-        // Folders that lost an entry, the only ones that may now be empty.
-        let mut emptied: HashSet<PathBuf> = HashSet::new();
+        // Folders known to keep something. Contents come before their folder, so this holds
+        // only folders whose walk is under way: the chain above the current entry.
+        let mut kept: HashSet<PathBuf> = HashSet::new();
         for entry in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
             .follow_links(false)
@@ -189,12 +212,10 @@ impl Output {
                 entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
             let parent = || entry.path().parent().map(Path::to_path_buf);
             if entry.file_type().is_dir() {
-                // Fails, as it should, while the folder holds anything.
-                if emptied.remove(entry.path())
-                    && fs::remove_dir(entry.path()).is_ok()
-                    && let Some(parent) = parent()
-                {
-                    emptied.insert(parent);
+                // An empty folder, such as one a killed build made for a page it never wrote,
+                // goes too; remove_dir refuses, as it should, one that holds anything.
+                if kept.remove(entry.path()) || fs::remove_dir(entry.path()).is_err() {
+                    kept.extend(parent());
                 }
                 continue;
             }
@@ -202,11 +223,12 @@ impl Output {
                 .path()
                 .strip_prefix(&self.root)
                 .unwrap_or(entry.path());
-            if !belongs(&rel.to_string_lossy().replace('\\', "/")) {
+            if belongs(&rel.to_string_lossy().replace('\\', "/")) {
+                kept.extend(parent());
+            } else {
                 fs::remove_file(entry.path())
                     .map_err(|e| Error::io("cannot remove stale file", entry.path(), e))?;
                 removed += 1;
-                emptied.extend(parent());
             }
         }
         Ok(removed)
@@ -457,6 +479,7 @@ mod tests {
 
         out.put("c/d/e/index.html", b"deep").unwrap();
         out.put("c/keep.html", b"kept").unwrap();
+        fs::create_dir_all(dir.path().join("f/g")).unwrap();
         let next = Output::open(dir.path()).unwrap();
         assert!(!next.was_empty());
         next.put("a/index.html", b"ONE").unwrap();
@@ -469,6 +492,7 @@ mod tests {
             "emptied folders go, up the tree"
         );
         assert!(dir.path().join("c/keep.html").exists());
+        assert!(!dir.path().join("f").exists(), "empty folders go");
         assert_eq!(
             next.signature.load(Ordering::Relaxed),
             next.tree_signature().unwrap().0,
