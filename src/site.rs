@@ -128,22 +128,21 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 
     let output = Output::open(&options.out)?;
     // Nothing to do when the inputs and the output folder are exactly as the last build left
-    // them: one pass over the folder instead of rendering every page.
+    // them: one `stat` per file and folder instead of rendering every page.
     let inputs = inputs_fingerprint(options, &catalog)?;
-    if let Some((last_inputs, last_tree)) = output.read_stamp()
-        && last_inputs == inputs
+    let page_path = |i: usize| pages.get(i).output_path(&catalog);
+    if let Some(last) = output.read_stamp()
+        && last.inputs == inputs
+        && output.tree_signature(pages.len(), page_path, &last.others) == Some(last.tree)
     {
-        let (tree, files) = output.tree_signature()?;
-        if tree == last_tree {
-            return Ok(BuildReport {
-                pages: pages.len(),
-                written: 0,
-                unchanged: files,
-                removed: 0,
-                up_to_date: true,
-                elapsed: started.elapsed(),
-            });
-        }
+        return Ok(BuildReport {
+            pages: pages.len(),
+            written: 0,
+            unchanged: pages.len() + last.others.len(),
+            removed: 0,
+            up_to_date: true,
+            elapsed: started.elapsed(),
+        });
     }
     output.clear_stamp();
     // Files that are not pages; what else belongs to the site is read off the catalog.
@@ -256,7 +255,16 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let removed = output.remove_stale(|rel| {
         extras.contains(rel) || PageRef::from_output_path(&catalog, rel).is_some()
     })?;
-    output.write_stamp(inputs)?;
+    let mut others: Vec<String> = extras.into_iter().collect();
+    others.sort();
+    // A file gone since it was written leaves no stamp, and the next build does the work.
+    if let Some(tree) = output.tree_signature(pages.len(), page_path, &others) {
+        output.write_stamp(&write::Stamp {
+            inputs,
+            tree,
+            others,
+        })?;
+    }
 
     Ok(BuildReport {
         pages: pages.len(),

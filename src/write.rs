@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -27,11 +27,6 @@ pub struct Output {
     was_empty: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    /// The [`tree_signature`] of the files put so far, kept as they are put so that a build
-    /// need not walk its own output again to record it.
-    ///
-    /// [`tree_signature`]: Output::tree_signature
-    signature: AtomicU64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +48,6 @@ impl Output {
             was_empty,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
-            signature: AtomicU64::new(0),
         })
     }
 
@@ -62,14 +56,12 @@ impl Output {
         self.was_empty
     }
 
-    fn count(&self, outcome: Outcome, rel: &str, meta: &fs::Metadata) -> Outcome {
+    fn count(&self, outcome: Outcome) -> Outcome {
         let counter = match outcome {
             Outcome::Written => &self.written,
             Outcome::Unchanged => &self.unchanged,
         };
         counter.fetch_add(1, Ordering::Relaxed);
-        self.signature
-            .fetch_add(file_signature(rel, meta), Ordering::Relaxed);
         outcome
     }
 
@@ -88,8 +80,8 @@ impl Output {
     /// Makes `rel` hold exactly `bytes`.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
         let path = self.root.join(rel);
-        if let Some(meta) = same_content(&path, bytes) {
-            return Ok(self.count(Outcome::Unchanged, rel, &meta));
+        if same_content(&path, bytes) {
+            return Ok(self.count(Outcome::Unchanged));
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
@@ -98,19 +90,16 @@ impl Output {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
-        let write = || -> std::io::Result<fs::Metadata> {
+        let write = || -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
             file.write_all(bytes)?;
-            // Renaming keeps the mtime, so the signature can be read off the open file.
-            let meta = file.metadata()?;
-            fs::rename(&temp, &path)?;
-            Ok(meta)
+            fs::rename(&temp, &path)
         };
-        let meta = write().map_err(|e| {
+        write().map_err(|e| {
             let _ = fs::remove_file(&temp);
             Error::io("cannot write", &path, e)
         })?;
-        Ok(self.count(Outcome::Written, rel, &meta))
+        Ok(self.count(Outcome::Written))
     }
 
     /// Writes a file that the output does not have yet, straight to its place: with no old
@@ -119,7 +108,7 @@ impl Output {
     pub fn put_new(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
         let path = self.root.join(rel);
         let dir = path.parent().unwrap_or(&self.root);
-        let write = || -> std::io::Result<fs::Metadata> {
+        let write = || -> std::io::Result<()> {
             let mut file = match fs::File::create_new(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     fs::create_dir_all(dir)?;
@@ -127,11 +116,10 @@ impl Output {
                 }
                 other => other?,
             };
-            file.write_all(bytes)?;
-            file.metadata()
+            file.write_all(bytes)
         };
         match write() {
-            Ok(meta) => Ok(self.count(Outcome::Written, rel, &meta)),
+            Ok(()) => Ok(self.count(Outcome::Written)),
             // It appeared since the caller looked: replace it the careful way.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.put(rel, bytes),
             Err(e) => Err(Error::io("cannot write", &path, e)),
@@ -181,15 +169,12 @@ impl Output {
     /// bytes, so that an unchanged file keeps its mtime.
     pub fn adopt(&self, temp: &Path, rel: &str) -> Result<Outcome> {
         let path = self.root.join(rel);
-        if files_equal(temp, &path)
-            && let Ok(meta) = fs::metadata(&path)
-        {
+        if files_equal(temp, &path) {
             let _ = fs::remove_file(temp);
-            return Ok(self.count(Outcome::Unchanged, rel, &meta));
+            return Ok(self.count(Outcome::Unchanged));
         }
-        let meta = fs::metadata(temp).map_err(|e| Error::io("cannot read", temp, e))?;
         fs::rename(temp, &path).map_err(|e| Error::io("cannot write", &path, e))?;
-        Ok(self.count(Outcome::Written, rel, &meta))
+        Ok(self.count(Outcome::Written))
     }
 
     /// Removes every file under the output folder for which `belongs` is false, and folders
@@ -294,8 +279,8 @@ impl Output {
 }
 
 /// Where a build records what it was made from and what it left, so that the next build can
-/// tell in one pass over the folder that there is nothing to do: beside the output folder, not
-/// in it, so the output stays byte-identical for the same input and deploys without it.
+/// tell cheaply that there is nothing to do: beside the output folder, not in it, so the output
+/// stays byte-identical for the same input and deploys without it.
 fn stamp_path(root: &Path) -> PathBuf {
     let name = root
         .file_name()
@@ -304,32 +289,53 @@ fn stamp_path(root: &Path) -> PathBuf {
     root.with_file_name(format!(".{name}.statusref-build"))
 }
 
+/// What a complete build left: a fingerprint of its inputs, the [`Output::tree_signature`] of
+/// its output, and the files it wrote besides pages, which the signature covers too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub inputs: u64,
+    pub tree: u64,
+    pub others: Vec<String>,
+}
+
 impl Output {
-    /// A hash of every file's path, size and modification time: it changes when a file in the
-    /// folder is added, removed or touched. Also returns how many files there are.
-    pub fn tree_signature(&self) -> Result<(u64, usize)> {
-        let mut signature = 0u64;
-        let mut files = 0;
-        for entry in walkdir::WalkDir::new(&self.root).min_depth(1) {
-            let entry =
-                entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
-            if entry.file_type().is_dir() {
-                continue;
+    /// A hash over what a build leaves: the pages `page(0..count)` and the `others` files, each
+    /// with its path, size and modification time, and the folders holding them with theirs. A
+    /// page's folder counts; every folder above one of the `others` counts. Adding or removing
+    /// anything in one of these folders changes the folder's modification time, and so the
+    /// signature; it is read with one `stat` per file and folder, with no listing of folders.
+    /// None when one of them is missing.
+    pub fn tree_signature(
+        &self,
+        count: usize,
+        page: impl Fn(usize) -> String + Sync,
+        others: &[String],
+    ) -> Option<u64> {
+        use rayon::prelude::*;
+        let share = |rel: &str, every_folder: bool| -> Option<u64> {
+            let path = self.root.join(rel);
+            let mut sum = entry_signature(Path::new(rel), &fs::metadata(&path).ok()?);
+            let mut folder = path.parent();
+            while let Some(dir) = folder {
+                let rel = dir.strip_prefix(&self.root).ok()?;
+                sum = sum.wrapping_add(entry_signature(rel, &fs::metadata(dir).ok()?));
+                if !every_folder || dir == self.root {
+                    break;
+                }
+                folder = dir.parent();
             }
-            let meta = entry
-                .metadata()
-                .map_err(|e| Error::walk("cannot read", &self.root, e))?;
-            let rel = entry
-                .path()
-                .strip_prefix(&self.root)
-                .unwrap_or(entry.path());
-            signature = signature.wrapping_add(file_signature(
-                &rel.to_string_lossy().replace('\\', "/"),
-                &meta,
-            ));
-            files += 1;
-        }
-        Ok((signature, files))
+            Some(sum)
+        };
+        let add = |a: u64, b: u64| Some(a.wrapping_add(b));
+        let pages = (0..count)
+            .into_par_iter()
+            .map(|i| share(&page(i), false))
+            .try_reduce(|| 0, add)?;
+        let others = others
+            .par_iter()
+            .map(|rel| share(rel, true))
+            .try_reduce(|| 0, add)?;
+        add(pages, others)
     }
 
     /// Forgets the last build, before this one starts changing the folder.
@@ -337,23 +343,28 @@ impl Output {
         let _ = fs::remove_file(stamp_path(&self.root));
     }
 
-    /// The inputs fingerprint and tree signature the last complete build left, if any.
-    pub fn read_stamp(&self) -> Option<(u64, u64)> {
+    /// What the last complete build left, if any.
+    pub fn read_stamp(&self) -> Option<Stamp> {
         let text = fs::read_to_string(stamp_path(&self.root)).ok()?;
-        let (inputs, tree) = text.trim().split_once(' ')?;
-        Some((
-            u64::from_str_radix(inputs, 16).ok()?,
-            u64::from_str_radix(tree, 16).ok()?,
-        ))
+        let mut lines = text.lines();
+        let (inputs, tree) = lines.next()?.split_once(' ')?;
+        Some(Stamp {
+            inputs: u64::from_str_radix(inputs, 16).ok()?,
+            tree: u64::from_str_radix(tree, 16).ok()?,
+            others: lines.map(str::to_string).collect(),
+        })
     }
 
     /// Records a complete build. Written last, so a build that stops early leaves no stamp that
     /// matches, and the next build does the work.
-    pub fn write_stamp(&self, inputs: u64) -> Result<()> {
-        let tree = self.signature.load(Ordering::Relaxed);
+    pub fn write_stamp(&self, stamp: &Stamp) -> Result<()> {
         let path = stamp_path(&self.root);
-        fs::write(&path, format!("{inputs:016x} {tree:016x}\n"))
-            .map_err(|e| Error::io("cannot write", &path, e))
+        let mut text = format!("{:016x} {:016x}\n", stamp.inputs, stamp.tree);
+        for name in &stamp.others {
+            text.push_str(name);
+            text.push('\n');
+        }
+        fs::write(&path, text).map_err(|e| Error::io("cannot write", &path, e))
     }
 }
 
@@ -392,19 +403,18 @@ fn files_equal(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The file's metadata if it holds exactly `bytes`.
-fn same_content(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes).then_some(meta)
+            fs::read(path).is_ok_and(|old| old == bytes)
         }
-        _ => None,
+        _ => false,
     }
 }
 
-/// One file's share of a tree signature. Shares are summed, so a walk needs no sorting and the
-/// build can add them up in any order as it writes.
-fn file_signature(rel: &str, meta: &fs::Metadata) -> u64 {
+/// One file's or folder's share of a tree signature. Shares are summed, so they can be taken in
+/// any order, on any number of threads.
+fn entry_signature(rel: &Path, meta: &fs::Metadata) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     rel.hash(&mut hasher);
@@ -493,10 +503,67 @@ mod tests {
         );
         assert!(dir.path().join("c/keep.html").exists());
         assert!(!dir.path().join("f").exists(), "empty folders go");
-        assert_eq!(
-            next.signature.load(Ordering::Relaxed),
-            next.tree_signature().unwrap().0,
-            "the signature kept while putting is the one a walk finds"
-        );
+    }
+
+    /// Sets every file's and folder's modification time back, so that any later change is
+    /// seen in its modification time whatever the clock's granularity.
+    fn age(root: &Path) {
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for entry in walkdir::WalkDir::new(root).contents_first(true) {
+            let entry = entry.unwrap();
+            fs::File::open(entry.path())
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn the_tree_signature_sees_any_change_to_what_a_build_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::open(dir.path()).unwrap();
+        let pages = [
+            "index.html",
+            "p/index.html",
+            "p/a/index.html",
+            "p/b/index.html",
+        ];
+        for rel in pages {
+            out.put(rel, rel.as_bytes()).unwrap();
+        }
+        out.put("assets/img/logo.svg", b"<svg/>").unwrap();
+        let others = ["assets/img/logo.svg".to_string()];
+        let signature = || out.tree_signature(pages.len(), |i| pages[i].to_string(), &others);
+        let changes: [(&str, &dyn Fn(&Path)); 7] = [
+            ("a file added in a page's folder", &|d| {
+                fs::write(d.join("p/a/x"), "").unwrap()
+            }),
+            ("a file added beside the pages' folders", &|d| {
+                fs::write(d.join("p/x"), "").unwrap()
+            }),
+            ("a file added at the root", &|d| {
+                fs::write(d.join("x"), "").unwrap()
+            }),
+            ("a folder added above a static file", &|d| {
+                fs::create_dir(d.join("assets/new")).unwrap()
+            }),
+            ("a page changed in place", &|d| {
+                fs::write(d.join("p/b/index.html"), "p/b/index.htmX").unwrap()
+            }),
+            ("a static file changed", &|d| {
+                fs::write(d.join("assets/img/logo.svg"), "<svg />").unwrap()
+            }),
+            ("a page removed", &|d| {
+                fs::remove_file(d.join("p/a/index.html")).unwrap()
+            }),
+        ];
+        for (what, change) in changes {
+            age(dir.path());
+            let before = signature().unwrap();
+            assert_eq!(signature(), Some(before), "nothing changed");
+            change(dir.path());
+            assert_ne!(signature(), Some(before), "{what}");
+        }
+        assert_eq!(signature(), None, "a page is missing");
     }
 }
