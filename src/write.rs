@@ -534,7 +534,8 @@ mod tests {
         out.put("assets/img/logo.svg", b"<svg/>").unwrap();
         let others = ["assets/img/logo.svg".to_string()];
         let signature = || out.tree_signature(pages.len(), |i| pages[i].to_string(), &others);
-        let changes: [(&str, &dyn Fn(&Path)); 7] = [
+        type Change<'a> = (&'a str, &'a dyn Fn(&Path));
+        let changes: [Change; 7] = [
             ("a file added in a page's folder", &|d| {
                 fs::write(d.join("p/a/x"), "").unwrap()
             }),
