@@ -20,15 +20,19 @@ use crate::load::{LinkStyle, SiteConfig};
 use crate::prose;
 
 /// The templates the binary ships; a site's templates/ replaces any of them by name.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 7] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("protocol.html", include_str!("../templates/protocol.html")),
     ("code.html", include_str!("../templates/code.html")),
     ("compare.html", include_str!("../templates/compare.html")),
+    (PAIR_ARTICLE, include_str!("../templates/compare_code.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("picker.html", include_str!("../templates/picker.html")),
 ];
+
+/// How a code reads on the comparison pages it is on: rendered once per code.
+const PAIR_ARTICLE: &str = "compare_code.html";
 
 /// The generated search index, a classic script so that search works from file://.
 pub const SEARCH_INDEX_FILE: &str = "search-index.js";
@@ -409,6 +413,8 @@ pub struct Renderer<'c> {
     /// Per protocol and code, the code as a comparison page shows it, made once: every
     /// comparison page is two folders deep, so its links read the same on all of them.
     pair_views: Vec<Vec<tera::Value>>,
+    /// The site's settings as every template sees them, made once.
+    site_value: tera::Value,
     /// Per protocol and code, the facts its side-by-side table rows are made from.
     code_facts: Vec<Vec<Vec<Fact>>>,
 }
@@ -443,7 +449,7 @@ pub fn load_templates(dir: &Path) -> Result<Tera> {
 }
 
 impl<'c> Renderer<'c> {
-    pub fn new(tera: Tera, catalog: &'c Catalog, style: LinkStyle) -> Renderer<'c> {
+    pub fn new(tera: Tera, catalog: &'c Catalog, style: LinkStyle) -> Result<Renderer<'c>> {
         let links = Links::new(style, &catalog.site.base_url);
         let relevance = catalog.protocols.iter().map(Relevance::new).collect();
         let protocol_modified = catalog
@@ -468,6 +474,22 @@ impl<'c> Renderer<'c> {
             protocol_modified,
             bundle: None,
             pair_views: Vec::new(),
+            site_value: {
+                #[derive(Serialize)]
+                struct Site<'a> {
+                    title: &'a str,
+                    description: &'a str,
+                    language: &'a str,
+                    base_url: &'a str,
+                }
+                let site = &catalog.site;
+                tera::Value::from_serializable(&Site {
+                    title: &site.title,
+                    description: &site.description,
+                    language: &site.language,
+                    base_url: &site.base_url,
+                })
+            },
             code_facts: Vec::new(),
         };
         renderer.code_facts = catalog
@@ -481,13 +503,32 @@ impl<'c> Renderer<'c> {
             .map(|p| {
                 let depth_two = format!("{}/pair/", p.slug);
                 p.ids()
-                    .map(|id| {
-                        tera::Value::from_serializable(&renderer.code_view(&depth_two, p, id, true))
-                    })
-                    .collect()
+                    .map(|id| renderer.pair_view(&depth_two, p, id))
+                    .collect::<Result<_>>()
             })
-            .collect();
-        renderer
+            .collect::<Result<_>>()?;
+        Ok(renderer)
+    }
+
+    /// A code as comparison pages show it, with its article rendered once through
+    /// `compare_code.html` rather than on each of its N−1 comparisons.
+    fn pair_view(&self, from: &str, p: &Protocol, id: CodeId) -> Result<tera::Value> {
+        #[derive(Serialize)]
+        struct PairView<'a> {
+            #[serde(flatten)]
+            code: CodeView<'a>,
+            article: String,
+        }
+        let mut context = Context::new();
+        context.insert("c", &self.code_view(from, p, id, true));
+        let article = self.tera.render(PAIR_ARTICLE, &context).map_err(|e| {
+            let code = &p.code(id).code;
+            Error::template(format!("cannot render {code} with {PAIR_ARTICLE}"), &e)
+        })?;
+        Ok(tera::Value::from_serializable(&PairView {
+            code: self.code_view(from, p, id, true),
+            article,
+        }))
     }
 
     pub fn links(&self) -> &Links {
@@ -581,24 +622,8 @@ impl<'c> Renderer<'c> {
     }
 
     fn context(&self, meta: PageMeta, extra: impl Serialize) -> tera::TeraResult<Context> {
-        #[derive(Serialize)]
-        struct Site<'a> {
-            title: &'a str,
-            description: &'a str,
-            language: &'a str,
-            base_url: &'a str,
-        }
-        let site = self.site();
         let mut context = Context::from_serialize(&extra)?;
-        context.insert(
-            "site",
-            &Site {
-                title: &site.title,
-                description: &site.description,
-                language: &site.language,
-                base_url: &site.base_url,
-            },
-        );
+        context.insert_value("site", self.site_value.clone());
         context.insert("page", &meta);
         Ok(context)
     }
@@ -748,9 +773,12 @@ impl<'c> Renderer<'c> {
             graph,
         };
         // "</" would end the script element early.
-        serde_json::to_string(&document)
-            .unwrap_or_default()
-            .replace("</", "<\\/")
+        let json = serde_json::to_string(&document).unwrap_or_default();
+        if json.contains("</") {
+            json.replace("</", "<\\/")
+        } else {
+            json
+        }
     }
 
     /// When what a page shows last changed: the newest of the files it is made from.

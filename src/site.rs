@@ -122,7 +122,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let started = Instant::now();
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
     let tera = render::load_templates(&options.root.join("templates"))?;
-    let mut renderer = Renderer::new(tera, &catalog, options.links);
+    let mut renderer = Renderer::new(tera, &catalog, options.links)?;
     let pages = PageList::new(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
@@ -305,7 +305,7 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
 
     let catalog = load_catalog(root, LinkStyle::File, base_url)?;
     let tera = render::load_templates(&root.join("templates"))?;
-    let renderer = Renderer::new(tera, &catalog, LinkStyle::File);
+    let renderer = Renderer::new(tera, &catalog, LinkStyle::File)?;
     let pages = PageList::new(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
