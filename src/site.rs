@@ -192,27 +192,26 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     };
     // New pages: one thread makes their folders, in the order the writers take the pages, so
     // that the writers do not queue at the lock of the protocol's folder that holds them all.
-    let new_pages: Vec<usize> = (0..pages.len()).filter(|&i| is_new[i]).collect();
+    let new_pages = || (0..pages.len()).filter(|&i| is_new[i]);
     let taken = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             output.make_folders_ahead(
-                new_pages.len(),
-                |k| pages.get(new_pages[k]).output_path(&catalog),
+                new_pages(),
+                |i| pages.get(i).output_path(&catalog),
                 &taken,
                 &stop,
             )
         });
-        let written = new_pages
-            .iter()
+        let written = new_pages()
             .inspect(|_| {
                 taken.fetch_add(1, Ordering::Relaxed);
             })
             .par_bridge()
             .try_for_each_init(
                 || Vec::with_capacity(64 * 1024),
-                |buf, &i| render_and_put(buf, i, true),
+                |buf, i| render_and_put(buf, i, true),
             );
         stop.store(true, Ordering::Relaxed);
         written

@@ -126,24 +126,25 @@ impl Output {
         }
     }
 
-    /// Makes the folder of each file `rel(k)` names, for k from 0 to `count`, until `stop` is
-    /// set; skips ahead to `taken` when the writers have got there first (they make a missing
-    /// folder themselves). Meant to run on its own thread ahead of the writers, so that they
-    /// do not take turns with it at the lock of the folder that holds all the pages' folders.
+    /// Makes the folder of the file `rel(i)` names for each `i` of `files`, in order, until
+    /// `stop` is set; skips the first `taken` of them, which the writers reached first (they make
+    /// a missing folder themselves). Meant to run on its own thread ahead of the writers, so that
+    /// they do not take turns at the lock of the folder that holds all the pages' folders.
     pub fn make_folders_ahead(
         &self,
-        count: usize,
+        files: impl Iterator<Item = usize>,
         rel: impl Fn(usize) -> String,
         taken: &AtomicUsize,
         stop: &std::sync::atomic::AtomicBool,
     ) {
-        let mut k = 0;
-        while !stop.load(Ordering::Relaxed) {
-            k = k.max(taken.load(Ordering::Relaxed));
-            if k >= count {
+        for (k, i) in files.enumerate() {
+            if stop.load(Ordering::Relaxed) {
                 break;
             }
-            let path = self.root.join(rel(k));
+            if k < taken.load(Ordering::Relaxed) {
+                continue;
+            }
+            let path = self.root.join(rel(i));
             if let Some(dir) = path.parent().filter(|d| *d != self.root) {
                 // Errors are the writers' to report, when they open the file.
                 if let Err(e) = fs::create_dir(dir)
@@ -152,7 +153,6 @@ impl Output {
                     let _ = fs::create_dir_all(dir);
                 }
             }
-            k += 1;
         }
     }
 
