@@ -121,29 +121,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
-    let tera = render::load_templates(&options.root.join("templates"))?;
-    let mut renderer = Renderer::new(tera, &catalog, options.links)?;
     let pages = PageList::new(&catalog);
-    render_one_of_each_kind(&renderer, &pages)?;
-
-    let output = Output::open(&options.out)?;
     // Nothing to do when the inputs and the output folder are exactly as the last build left
     // them: one `stat` per file and folder instead of rendering every page.
     let inputs = inputs_fingerprint(options, &catalog)?;
     let page_path = |i: usize| pages.get(i).output_path(&catalog);
-    if let Some(last) = output.read_stamp()
-        && last.inputs == inputs
-        && output.tree_signature(pages.len(), page_path, &last.others) == Some(last.tree)
-    {
+    if let Some(files) = write::up_to_date(&options.out, inputs, pages.len(), page_path) {
         return Ok(BuildReport {
             pages: pages.len(),
             written: 0,
-            unchanged: pages.len() + last.others.len(),
+            unchanged: files,
             removed: 0,
             up_to_date: true,
             elapsed: started.elapsed(),
         });
     }
+    let tera = render::load_templates(&options.root.join("templates"))?;
+    let mut renderer = Renderer::new(tera, &catalog, options.links)?;
+    render_one_of_each_kind(&renderer, &pages)?;
+
+    let output = Output::open(&options.out)?;
     output.clear_stamp();
     // Files that are not pages; what else belongs to the site is read off the catalog.
     let mut extras: HashSet<String> = HashSet::new();

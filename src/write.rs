@@ -289,6 +289,26 @@ fn stamp_path(root: &Path) -> PathBuf {
     root.with_file_name(format!(".{name}.statusref-build"))
 }
 
+/// How many files the output folder `root` holds if it is exactly as the last complete build
+/// left it and that build was made from `inputs`, with pages `page(0..count)`; None otherwise.
+/// Reads only: a folder that is not there is simply not up to date.
+pub fn up_to_date(
+    root: &Path,
+    inputs: u64,
+    count: usize,
+    page: impl Fn(usize) -> String + Sync,
+) -> Option<usize> {
+    let output = Output {
+        root: root.to_path_buf(),
+        was_empty: false,
+        written: AtomicUsize::new(0),
+        unchanged: AtomicUsize::new(0),
+    };
+    let last = output.read_stamp()?;
+    (last.inputs == inputs && output.tree_signature(count, page, &last.others) == Some(last.tree))
+        .then(|| count + last.others.len())
+}
+
 /// What a complete build left: a fingerprint of its inputs, the [`Output::tree_signature`] of
 /// its output, and the files it wrote besides pages, which the signature covers too.
 #[derive(Debug, Clone, PartialEq, Eq)]
