@@ -280,11 +280,7 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".statusref-tmp-{}-{name}", std::process::id()));
+    let temp = write::temp_beside(dest);
     let bytes = write_bundle_to(root, base_url, &temp).inspect_err(|_| {
         let _ = fs::remove_file(&temp);
     })?;

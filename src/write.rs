@@ -85,11 +85,7 @@ impl Output {
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = dir.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
+        let temp = temp_beside(&path);
         let write = || -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
             file.write_all(bytes)?;
@@ -161,8 +157,7 @@ impl Output {
     ///
     /// [`adopt`]: Output::adopt
     pub fn temp_path(&self, name: &str) -> PathBuf {
-        self.root
-            .join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()))
+        temp_beside(&self.root.join(name))
     }
 
     /// Moves a finished file from `temp` to `rel`, or drops it if `rel` already has the same
@@ -386,6 +381,16 @@ impl Output {
         }
         fs::write(&path, text).map_err(|e| Error::io("cannot write", &path, e))
     }
+}
+
+/// Where a file bound for `path` is written before it is renamed over it: beside it, under a name
+/// that the next build, should this one be killed first, recognises as not the site's.
+pub fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{TEMP_PREFIX}{}-{name}", std::process::id()))
 }
 
 /// The most URLs one sitemap file may list (sitemaps.org).
