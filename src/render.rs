@@ -519,16 +519,14 @@ impl<'c> Renderer<'c> {
             code: CodeView<'a>,
             article: String,
         }
+        let code = self.code_view(from, p, id, true);
         let mut context = Context::new();
-        context.insert("c", &self.code_view(from, p, id, true));
+        context.insert("c", &code);
         let article = self.tera.render(PAIR_ARTICLE, &context).map_err(|e| {
             let code = &p.code(id).code;
             Error::template(format!("cannot render {code} with {PAIR_ARTICLE}"), &e)
         })?;
-        Ok(tera::Value::from_serializable(&PairView {
-            code: self.code_view(from, p, id, true),
-            article,
-        }))
+        Ok(tera::Value::from_serializable(&PairView { code, article }))
     }
 
     pub fn links(&self) -> &Links {

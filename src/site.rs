@@ -254,7 +254,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let mut others: Vec<String> = extras.into_iter().collect();
     others.sort();
     // A file gone since it was written leaves no stamp, and the next build does the work.
-    if let Some(tree) = output.tree_signature(pages.len(), page_path, &others) {
+    if let Some(tree) = write::tree_signature(output.root(), pages.len(), page_path, &others) {
         output.write_stamp(&write::Stamp {
             inputs,
             tree,

@@ -293,18 +293,63 @@ pub fn up_to_date(
     count: usize,
     page: impl Fn(usize) -> String + Sync,
 ) -> Option<usize> {
-    let output = Output {
-        root: root.to_path_buf(),
-        was_empty: false,
-        written: AtomicUsize::new(0),
-        unchanged: AtomicUsize::new(0),
-    };
-    let last = output.read_stamp()?;
-    (last.inputs == inputs && output.tree_signature(count, page, &last.others) == Some(last.tree))
+    let last = read_stamp(root)?;
+    (last.inputs == inputs && tree_signature(root, count, page, &last.others) == Some(last.tree))
         .then(|| count + last.others.len())
 }
 
-/// What a complete build left: a fingerprint of its inputs, the [`Output::tree_signature`] of
+/// A hash over what a build leaves: the pages `page(0..count)` and the `others` files, each
+/// with its path, size and modification time, and the folders holding them with theirs. A
+/// page's folder counts; every folder above one of the `others` counts. Adding or removing
+/// anything in one of these folders changes the folder's modification time, and so the
+/// signature; it is read with one `stat` per file and folder, with no listing of folders.
+/// None when one of them is missing.
+pub fn tree_signature(
+    root: &Path,
+    count: usize,
+    page: impl Fn(usize) -> String + Sync,
+    others: &[String],
+) -> Option<u64> {
+    use rayon::prelude::*;
+    let share = |rel: &str, every_folder: bool| -> Option<u64> {
+        let path = root.join(rel);
+        let mut sum = entry_signature(Path::new(rel), &fs::metadata(&path).ok()?);
+        let mut folder = path.parent();
+        while let Some(dir) = folder {
+            let rel = dir.strip_prefix(root).ok()?;
+            sum = sum.wrapping_add(entry_signature(rel, &fs::metadata(dir).ok()?));
+            if !every_folder || dir == root {
+                break;
+            }
+            folder = dir.parent();
+        }
+        Some(sum)
+    };
+    let add = |a: u64, b: u64| Some(a.wrapping_add(b));
+    let pages = (0..count)
+        .into_par_iter()
+        .map(|i| share(&page(i), false))
+        .try_reduce(|| 0, add)?;
+    let others = others
+        .par_iter()
+        .map(|rel| share(rel, true))
+        .try_reduce(|| 0, add)?;
+    add(pages, others)
+}
+
+/// What the last complete build left, if any.
+fn read_stamp(root: &Path) -> Option<Stamp> {
+    let text = fs::read_to_string(stamp_path(root)).ok()?;
+    let mut lines = text.lines();
+    let (inputs, tree) = lines.next()?.split_once(' ')?;
+    Some(Stamp {
+        inputs: u64::from_str_radix(inputs, 16).ok()?,
+        tree: u64::from_str_radix(tree, 16).ok()?,
+        others: lines.map(str::to_string).collect(),
+    })
+}
+
+/// What a complete build left: a fingerprint of its inputs, the [`tree_signature`] of
 /// its output, and the files it wrote besides pages, which the signature covers too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -314,60 +359,9 @@ pub struct Stamp {
 }
 
 impl Output {
-    /// A hash over what a build leaves: the pages `page(0..count)` and the `others` files, each
-    /// with its path, size and modification time, and the folders holding them with theirs. A
-    /// page's folder counts; every folder above one of the `others` counts. Adding or removing
-    /// anything in one of these folders changes the folder's modification time, and so the
-    /// signature; it is read with one `stat` per file and folder, with no listing of folders.
-    /// None when one of them is missing.
-    pub fn tree_signature(
-        &self,
-        count: usize,
-        page: impl Fn(usize) -> String + Sync,
-        others: &[String],
-    ) -> Option<u64> {
-        use rayon::prelude::*;
-        let share = |rel: &str, every_folder: bool| -> Option<u64> {
-            let path = self.root.join(rel);
-            let mut sum = entry_signature(Path::new(rel), &fs::metadata(&path).ok()?);
-            let mut folder = path.parent();
-            while let Some(dir) = folder {
-                let rel = dir.strip_prefix(&self.root).ok()?;
-                sum = sum.wrapping_add(entry_signature(rel, &fs::metadata(dir).ok()?));
-                if !every_folder || dir == self.root {
-                    break;
-                }
-                folder = dir.parent();
-            }
-            Some(sum)
-        };
-        let add = |a: u64, b: u64| Some(a.wrapping_add(b));
-        let pages = (0..count)
-            .into_par_iter()
-            .map(|i| share(&page(i), false))
-            .try_reduce(|| 0, add)?;
-        let others = others
-            .par_iter()
-            .map(|rel| share(rel, true))
-            .try_reduce(|| 0, add)?;
-        add(pages, others)
-    }
-
     /// Forgets the last build, before this one starts changing the folder.
     pub fn clear_stamp(&self) {
         let _ = fs::remove_file(stamp_path(&self.root));
-    }
-
-    /// What the last complete build left, if any.
-    pub fn read_stamp(&self) -> Option<Stamp> {
-        let text = fs::read_to_string(stamp_path(&self.root)).ok()?;
-        let mut lines = text.lines();
-        let (inputs, tree) = lines.next()?.split_once(' ')?;
-        Some(Stamp {
-            inputs: u64::from_str_radix(inputs, 16).ok()?,
-            tree: u64::from_str_radix(tree, 16).ok()?,
-            others: lines.map(str::to_string).collect(),
-        })
     }
 
     /// Records a complete build. Written last, so a build that stops early leaves no stamp that
@@ -558,7 +552,8 @@ mod tests {
         }
         out.put("assets/img/logo.svg", b"<svg/>").unwrap();
         let others = ["assets/img/logo.svg".to_string()];
-        let signature = || out.tree_signature(pages.len(), |i| pages[i].to_string(), &others);
+        let signature =
+            || tree_signature(dir.path(), pages.len(), |i| pages[i].to_string(), &others);
         type Change<'a> = (&'a str, &'a dyn Fn(&Path));
         let changes: [Change; 7] = [
             ("a file added in a page's folder", &|d| {
