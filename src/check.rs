@@ -40,17 +40,10 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     });
     let pages = PageList::new(&catalog);
 
-    let mut files: HashSet<String> = site::static_file_names(root)?.into_iter().collect();
-    files.extend(
-        [
-            render::SEARCH_INDEX_FILE,
-            "sitemap.xml",
-            "robots.txt",
-            site::BUNDLE_FILE,
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    let statics = site::static_files(root, &catalog)?;
+    let files: HashSet<String> = site::other_files(&statics, pages.len(), true)
+        .into_iter()
+        .collect();
 
     let links = Mutex::new(Vec::new());
     let ids = Mutex::new(HashMap::new());

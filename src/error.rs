@@ -93,6 +93,13 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A destination the build will not write, because doing so could destroy files it did not
+    /// write or the site's own inputs.
+    Refused {
+        path: PathBuf,
+        reason: String,
+        hint: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -154,6 +161,11 @@ impl fmt::Display for Error {
                 path,
                 source,
             } => write!(f, "error: {context} {}: {source}", path.display()),
+            Error::Refused { path, reason, hint } => write!(
+                f,
+                "error: will not write to {}: {reason}; nothing was written\n  hint: {hint}",
+                path.display()
+            ),
         }
     }
 }

@@ -42,8 +42,19 @@ struct Shared {
     out: PathBuf,
     /// The last build's error, shown over every page until a build succeeds.
     error: Mutex<Option<String>>,
-    reloads: broadcast::Sender<()>,
+    reloads: broadcast::Sender<Signal>,
 }
+
+/// What open pages are told over their event stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Reload,
+    /// The server is stopping: the stream ends, so that it does not hold the shutdown up.
+    Stop,
+}
+
+/// How long connections get to finish once Ctrl-C is pressed.
+const GRACE: Duration = Duration::from_secs(2);
 
 /// Builds, serves and watches until Ctrl-C. `on_ready` gets the bound address (the port may have
 /// been 0) once the server accepts connections.
@@ -69,11 +80,12 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
     let addr = listener
         .local_addr()
         .map_err(|e| Error::io("cannot listen", &options.root, e))?;
-    let out = std::env::temp_dir().join(format!(
-        "statusref-serve-{}-{}",
-        std::process::id(),
-        addr.port()
-    ));
+    // A private folder of its own, removed when the server stops: never one that exists already.
+    let folder = tempfile::Builder::new()
+        .prefix("statusref-serve-")
+        .tempdir()
+        .map_err(|e| Error::io("cannot create a folder in", &std::env::temp_dir(), e))?;
+    let out = folder.path().join("site");
     let build = BuildOptions {
         root: options.root.clone(),
         out: out.clone(),
@@ -96,14 +108,25 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
     let app = Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(file)
-        .with_state(shared);
+        .with_state(shared.clone());
     on_ready(addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| Error::io("the server stopped", &options.root, e))
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = shared.reloads.send(Signal::Stop);
+        let _ = stop.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stopping.clone()));
+    let result = tokio::select! {
+        result = server => result.map_err(|e| Error::io("the server stopped", &options.root, e)),
+        // A connection that does not finish in time is dropped.
+        () = async { stopped(stopping).await; tokio::time::sleep(GRACE).await } => Ok(()),
+    };
+    drop(folder);
+    result
 }
 
 /// Watches the folders a site is made from. The notify callback runs on its own thread; it only
@@ -159,17 +182,19 @@ async fn rebuild(build: &BuildOptions, shared: &Arc<Shared>) {
     if let Ok(mut slot) = shared.error.lock() {
         *slot = error;
     }
-    let _ = shared.reloads.send(());
+    let _ = shared.reloads.send(Signal::Reload);
 }
 
 async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
-    let stream = BroadcastStream::new(shared.reloads.subscribe()).filter_map(|message| {
-        message
-            .ok()
-            .map(|()| Ok(Event::default().event("reload").data("reload")))
-    });
+    let stream = BroadcastStream::new(shared.reloads.subscribe())
+        .take_while(|message| !matches!(message, Ok(Signal::Stop)))
+        .filter_map(|message| {
+            message
+                .ok()
+                .map(|_| Ok(Event::default().event("reload").data("reload")))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -180,8 +205,13 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let mut path = shared.out.join(&rel);
     if path.is_dir() {
         if !uri.path().ends_with('/') {
-            // Relative links on a folder page only work from its URL with the slash.
-            let location = format!("{}/", uri.path());
+            // Relative links on a folder page only work from its URL with the slash. Built from
+            // the checked path, never the raw one: `//host` would send the browser elsewhere.
+            let mut location = String::from("/");
+            for part in rel.iter() {
+                location.push_str(&part.to_string_lossy());
+                location.push('/');
+            }
             return (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::catalog::{self, Catalog};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, LinkStyle};
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
-use crate::write::{self, Output};
+use crate::write::{self, Output, record};
 
 /// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
 /// image that link previews show.
@@ -120,13 +120,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
+    // Before anything is read: a destination that could hold what the build did not write, or
+    // its own inputs, is refused.
+    let claim = write::claim_output(&options.out, &options.root)?;
     let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
     let pages = PageList::new(&catalog);
+    let page_path = |i: usize| pages.get(i).output_path(&catalog);
     // Nothing to do when the inputs and the output folder are exactly as the last build left
     // them: one `stat` per file and folder instead of rendering every page.
     let inputs = inputs_fingerprint(options, &catalog)?;
-    let page_path = |i: usize| pages.get(i).output_path(&catalog);
-    if let Some(files) = write::up_to_date(&options.out, inputs, pages.len(), page_path) {
+    let previous = claim.previous.as_ref();
+    if let Some(files) = record::up_to_date(&claim.root, previous, inputs, pages.len(), page_path) {
         return Ok(BuildReport {
             pages: pages.len(),
             written: 0,
@@ -139,14 +143,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let tera = render::load_templates(&options.root.join("templates"))?;
     let mut renderer = Renderer::new(tera, &catalog, options.links)?;
     render_one_of_each_kind(&renderer, &pages)?;
+    let statics = static_files(&options.root, &catalog)?;
+    let with_bundle = options.bundle && options.links == LinkStyle::Directory;
+    let others = other_files(&statics, pages.len(), with_bundle);
+    let belongs = |rel: &str| {
+        others.binary_search_by(|o| o.as_str().cmp(rel)).is_ok()
+            || PageRef::from_output_path(&catalog, rel).is_some()
+    };
+    let output = Output::open(claim, &others, (0..pages.len()).map(page_path), belongs)?;
 
-    let output = Output::open(&options.out)?;
-    output.clear_stamp();
-    // Files that are not pages; what else belongs to the site is read off the catalog.
-    let mut extras: HashSet<String> = HashSet::new();
     // The bundle is made first, into a temporary file, so the home page can give its size.
-    let bundle = if options.bundle && options.links == LinkStyle::Directory {
-        let temp = output.temp_path(BUNDLE_FILE);
+    let bundle = if with_bundle {
+        let temp = output.temp_file()?;
         let bytes = write_bundle_to(&options.root, options.base_url.as_deref(), &temp)?;
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
@@ -156,10 +164,45 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     } else {
         None
     };
+    write_pages(&output, &renderer, &pages, &catalog, progress)?;
+    for (name, bytes) in statics {
+        output.put(&name, &bytes)?;
+    }
+    output.put(
+        render::SEARCH_INDEX_FILE,
+        renderer.search_index().as_bytes(),
+    )?;
+    let canonical = pages.iter().filter_map(|page| {
+        page.dir(&catalog)
+            .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
+    });
+    output.write_sitemaps(&catalog.site.base_url, pages.len() - 1, canonical)?;
+    output.put("robots.txt", robots(&catalog).as_bytes())?;
+    if let Some(temp) = bundle {
+        output.adopt(temp, BUNDLE_FILE)?;
+    }
+    let removed = output.remove_stale()?;
+    output.finish(inputs, &others, pages.len(), page_path)?;
+    Ok(BuildReport {
+        pages: pages.len(),
+        written: output.written(),
+        unchanged: output.unchanged(),
+        removed,
+        up_to_date: false,
+        elapsed: started.elapsed(),
+    })
+}
 
-    // Pages new to the output first, then the ones that replace old versions: a build stopped at
-    // any moment leaves every old page in place and linking only to pages that exist. One byte
-    // per page remembers which were new.
+/// Writes every page. Pages new to the output go first, then the ones that replace old
+/// versions: a build stopped at any moment leaves every old page in place and linking only to
+/// pages that exist. One byte per page remembers which were new.
+fn write_pages(
+    output: &Output,
+    renderer: &Renderer,
+    pages: &PageList,
+    catalog: &Catalog,
+    progress: &dyn Progress,
+) -> Result<()> {
     let is_new: Vec<bool> = if output.was_empty() {
         vec![true; pages.len()]
     } else {
@@ -168,7 +211,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             .map(|i| {
                 !output
                     .root()
-                    .join(pages.get(i).output_path(&catalog))
+                    .join(pages.get(i).output_path(catalog))
                     .exists()
             })
             .collect()
@@ -178,7 +221,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         let page = pages.get(i);
         buf.clear();
         renderer.render(page, buf)?;
-        let path = page.output_path(&catalog);
+        let path = page.output_path(catalog);
         if new {
             output.put_new(&path, buf)?;
         } else {
@@ -196,7 +239,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         scope.spawn(|| {
             output.make_folders_ahead(
                 new_pages(),
-                |i| pages.get(i).output_path(&catalog),
+                |i| pages.get(i).output_path(catalog),
                 &taken,
                 &stop,
             )
@@ -221,77 +264,50 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             |buf, i| render_and_put(buf, i, false),
         )?;
     progress.finish();
-
-    for (name, bytes) in static_files(&options.root)? {
-        output.put(&name, &bytes)?;
-        extras.insert(name);
-    }
-    output.put(
-        render::SEARCH_INDEX_FILE,
-        renderer.search_index().as_bytes(),
-    )?;
-    extras.insert(render::SEARCH_INDEX_FILE.to_string());
-    let canonical = pages.iter().filter_map(|page| {
-        page.dir(&catalog)
-            .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
-    });
-    let sitemaps = output.write_sitemaps(
-        &catalog.site.base_url,
-        pages.len() - 1,
-        canonical,
-        write::SITEMAP_LIMIT,
-    )?;
-    extras.extend(sitemaps);
-    output.put("robots.txt", robots(&catalog).as_bytes())?;
-    extras.insert("robots.txt".to_string());
-    if let Some(temp) = bundle {
-        output.adopt(&temp, BUNDLE_FILE)?;
-        extras.insert(BUNDLE_FILE.to_string());
-    }
-    let removed = output.remove_stale(|rel| {
-        extras.contains(rel) || PageRef::from_output_path(&catalog, rel).is_some()
-    })?;
-    let mut others: Vec<String> = extras.into_iter().collect();
-    others.sort();
-    // A file gone since it was written leaves no stamp, and the next build does the work.
-    if let Some(tree) = write::tree_signature(output.root(), pages.len(), page_path, &others) {
-        output.write_stamp(&write::Stamp {
-            inputs,
-            tree,
-            others,
-        })?;
-    }
-
-    Ok(BuildReport {
-        pages: pages.len(),
-        written: output.written(),
-        unchanged: output.unchanged(),
-        removed,
-        up_to_date: false,
-        elapsed: started.elapsed(),
-    })
+    Ok(())
 }
 
-/// Writes the offline site of `root` as one zip file at `dest`, replacing it atomically.
-/// Returns the zip's size in bytes.
+/// Every file a build writes besides the pages, sorted: the static files, the search index,
+/// the sitemaps for `pages` pages, robots.txt and, `with_bundle`, the bundle.
+pub fn other_files(statics: &[(String, Vec<u8>)], pages: usize, with_bundle: bool) -> Vec<String> {
+    let mut names: Vec<String> = statics.iter().map(|(name, _)| name.clone()).collect();
+    names.push(render::SEARCH_INDEX_FILE.to_string());
+    // The 404 page is not in the sitemap.
+    names.extend(write::sitemap_names(pages.saturating_sub(1)));
+    names.push("robots.txt".to_string());
+    if with_bundle {
+        names.push(BUNDLE_FILE.to_string());
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Writes the offline site of `root` as one zip file at `dest`, replacing it atomically; `dest`
+/// must not be among the site's inputs, and may replace only an earlier bundle. Returns the
+/// zip's size in bytes.
 pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
+    write::claim_bundle(dest, root, BUNDLE_DIR)?;
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
-    let temp = write::temp_beside(dest);
-    let bytes = write_bundle_to(root, base_url, &temp).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })?;
-    fs::rename(&temp, dest).map_err(|e| Error::io("cannot write", dest, e))?;
+    let temp = write::temp_file_in(dir)?;
+    let bytes = write_bundle_to(root, base_url, &temp)?;
+    temp.persist(dest)
+        .map_err(|e| Error::io("cannot write", dest, e.error))?;
     Ok(bytes)
 }
 
 /// Renders the offline site (every link relative and naming its file) straight into a zip.
 /// Pages render in parallel a chunk at a time and enter the zip in a fixed order with fixed
 /// timestamps, so the same input gives the same bytes and memory holds one chunk at most.
-fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u64> {
+fn write_bundle_to(
+    root: &Path,
+    base_url: Option<&str>,
+    temp: &tempfile::NamedTempFile,
+) -> Result<u64> {
     use std::io::Write as _;
     use zip::write::SimpleFileOptions;
 
@@ -300,13 +316,14 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
     let renderer = Renderer::new(tera, &catalog, LinkStyle::File)?;
     let pages = PageList::new(&catalog);
     render_one_of_each_kind(&renderer, &pages)?;
+    let statics = static_files(root, &catalog)?;
 
+    let path = temp.path();
     let zip_error = |e: zip::result::ZipError| {
         Error::io("cannot write the bundle", path, std::io::Error::other(e))
     };
     let io_error = |e: std::io::Error| Error::io("cannot write the bundle", path, e);
-    let file = fs::File::create(path).map_err(io_error)?;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(temp.as_file()));
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
@@ -329,15 +346,15 @@ fn write_bundle_to(root: &Path, base_url: Option<&str>, path: &Path) -> Result<u
             zip.write_all(&bytes).map_err(io_error)?;
         }
     }
-    let mut extras = static_files(root)?;
-    extras.push((
-        render::SEARCH_INDEX_FILE.to_string(),
-        renderer.search_index().into_bytes(),
-    ));
+    let search_index = renderer.search_index().into_bytes();
+    let extras = statics
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .chain([(render::SEARCH_INDEX_FILE, search_index.as_slice())]);
     for (name, bytes) in extras {
         zip.start_file(format!("{BUNDLE_DIR}/{name}"), options)
             .map_err(zip_error)?;
-        zip.write_all(&bytes).map_err(io_error)?;
+        zip.write_all(bytes).map_err(io_error)?;
     }
     let mut writer = zip.finish().map_err(zip_error)?;
     writer.flush().map_err(io_error)?;
@@ -363,7 +380,7 @@ fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> 
         &catalog.site.base_url,
     )
         .hash(&mut hasher);
-    for dir in ["content", "templates", "static"] {
+    for dir in write::INPUT_FOLDERS {
         let dir = options.root.join(dir);
         for entry in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
@@ -412,31 +429,37 @@ fn render_one_of_each_kind(renderer: &Renderer, pages: &PageList) -> Result<()> 
     Ok(())
 }
 
-/// The names of the files [`static_files`] gives, for checks that need no bytes.
-pub fn static_file_names(root: &Path) -> Result<Vec<String>> {
-    Ok(static_files(root)?
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect())
-}
-
-/// The site's static/ files, with the defaults for any it does not ship.
-fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+/// The site's static/ files, with the defaults for any it does not ship. Every name is checked
+/// first: it must stay inside the output folder however a system reads it, and must not take
+/// the place of a file the build makes.
+pub fn static_files(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
     let dir = root.join("static");
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(&dir)
             .follow_links(false)
             .sort_by_file_name()
         {
             let entry = entry.map_err(|e| Error::walk("cannot read static file", &dir, e))?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let bytes = fs::read(entry.path())
-                    .map_err(|e| Error::io("cannot read static file", entry.path(), e))?;
-                files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            match static_name(rel, catalog) {
+                Ok(name) => {
+                    let bytes = fs::read(entry.path())
+                        .map_err(|e| Error::io("cannot read static file", entry.path(), e))?;
+                    files.push((name, bytes));
+                }
+                Err((message, hint)) => {
+                    problems.push(Diagnostic::new(entry.path(), message).hint(hint));
+                }
             }
         }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
     }
     for (name, bytes) in DEFAULT_STATIC {
         if !files.iter().any(|(have, _)| have == name) {
@@ -444,6 +467,44 @@ fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         }
     }
     Ok(files)
+}
+
+/// The name under which the static file at `rel` (below static/) is published, or what is
+/// wrong with it and what to do.
+fn static_name(rel: &Path, catalog: &Catalog) -> std::result::Result<String, (String, String)> {
+    let rename = "rename the file".to_string();
+    let Some(name) = rel.to_str() else {
+        return Err(("the file name is not valid UTF-8".to_string(), rename));
+    };
+    if !record::is_safe_relative(name) {
+        return Err((
+            "the file name holds a backslash or a control character; a server or unzip tool \
+             that reads `\\` as a folder separator would put it outside the site"
+                .to_string(),
+            rename,
+        ));
+    }
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let generated = [render::SEARCH_INDEX_FILE, "robots.txt", BUNDLE_FILE];
+    if write::is_temporary(file)
+        || generated.contains(&name)
+        || (file.starts_with("sitemap") && file.ends_with(".xml") && !name.contains('/'))
+    {
+        return Err((
+            format!("`{name}` is a file the build writes itself"),
+            rename,
+        ));
+    }
+    if let Some(page) = PageRef::from_output_path(catalog, name) {
+        return Err((
+            format!(
+                "`{name}` would take the place of the page {}",
+                page.output_path(catalog)
+            ),
+            "rename the file, or change the page through templates/".to_string(),
+        ));
+    }
+    Ok(name.to_string())
 }
 
 fn robots(catalog: &Catalog) -> String {

@@ -230,14 +230,185 @@ fn the_no_op_shortcut_never_hides_a_change() {
     fs::remove_file(out.path().join("ftp/211/index.html")).unwrap();
     fs::write(out.path().join("ftp/stray.html"), "not the site's").unwrap();
     let report = build(site.path(), out.path()).unwrap();
-    assert_eq!((report.written, report.removed), (3, 1), "{report}");
+    assert_eq!((report.written, report.removed), (3, 0), "{report}");
     assert!(!report.up_to_date);
-    // So is the one a rebuild records after replacing and removing files.
+    // So is the one a rebuild records after replacing files.
     assert!(build(site.path(), out.path()).unwrap().up_to_date);
     let fresh = tempfile::tempdir().unwrap();
     build(site.path(), fresh.path()).unwrap();
+    let mut repaired = tree(out.path());
+    assert_eq!(
+        repaired.remove("ftp/stray.html").as_deref(),
+        Some(&b"not the site's"[..]),
+        "a file the build did not write stays"
+    );
     assert!(
-        tree(out.path()) == tree(fresh.path()),
+        repaired == tree(fresh.path()),
         "the repaired output differs from a fresh build"
     );
+
+    // A static file removed from the site is removed from the output, being the build's own.
+    fs::remove_file(site.path().join("static/extra.txt")).unwrap();
+    let report = build(site.path(), out.path()).unwrap();
+    assert_eq!(report.removed, 1, "{report}");
+    assert!(!out.path().join("extra.txt").exists());
+}
+
+/// Runs the binary with `args` on a copy of the fixture site; returns (exit code, stderr).
+fn run(site: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let result = Command::new(env!("CARGO_BIN_EXE_statusref"))
+        .args(args)
+        .arg("--root")
+        .arg(site)
+        .current_dir(site)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (result.status.code(), stderr)
+}
+
+#[test]
+fn a_build_never_empties_a_folder_it_did_not_make() {
+    let site = fixture_copy();
+    let root = site.path();
+    let before = tree(root);
+    // A folder of someone's own files, such as a git repository or a home folder.
+    let theirs = tempfile::tempdir().unwrap();
+    fs::create_dir_all(theirs.path().join(".git")).unwrap();
+    fs::write(theirs.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    fs::write(theirs.path().join("notes.txt"), "mine").unwrap();
+    let theirs_before = tree(theirs.path());
+    let theirs_path = theirs.path().to_str().unwrap();
+    for out in [
+        "content",
+        "content/ftp",
+        ".",
+        "./public/../content",
+        "static",
+        "templates/x",
+        "..",
+        theirs_path,
+    ] {
+        let (code, stderr) = run(root, &["build", "--out", out]);
+        assert_eq!(code, Some(1), "--out {out} must be refused: {stderr}");
+        assert!(
+            stderr.starts_with("error: will not write to") && stderr.contains("hint:"),
+            "--out {out}: {stderr}"
+        );
+        assert!(tree(root) == before, "--out {out} changed the site");
+        assert!(
+            tree(theirs.path()) == theirs_before,
+            "--out {out} changed a folder"
+        );
+    }
+    // The same for the bundle: not into the inputs, not over a folder or a file of theirs.
+    let notes = theirs.path().join("notes.txt");
+    for out in [
+        "content/x.zip",
+        "static/site.zip",
+        theirs_path,
+        notes.to_str().unwrap(),
+    ] {
+        let (code, stderr) = run(root, &["bundle", "--out", out]);
+        assert_eq!(
+            code,
+            Some(1),
+            "bundle --out {out} must be refused: {stderr}"
+        );
+        assert!(stderr.contains("hint:"), "{stderr}");
+    }
+    assert!(tree(root) == before && tree(theirs.path()) == theirs_before);
+    let leftovers: Vec<_> = files_under(theirs.path())
+        .into_iter()
+        .filter(|(rel, _)| is_temp(rel))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Its own folder it builds, rebuilds and replaces its own bundle.
+    assert_eq!(run(root, &["build", "--quiet"]).0, Some(0));
+    assert_eq!(run(root, &["build", "--quiet"]).0, Some(0));
+    assert_eq!(run(root, &["bundle", "--quiet"]).0, Some(0));
+    assert_eq!(run(root, &["bundle", "--quiet"]).0, Some(0));
+}
+
+#[test]
+fn static_names_that_could_leave_the_output_are_refused() {
+    let site = fixture_copy();
+    let root = site.path();
+    fs::create_dir_all(root.join("static/sub")).unwrap();
+    for (name, why) in [
+        ("..\\..\\escaped.txt", "backslash"),
+        ("sub\\..\\..\\x.txt", "backslash"),
+        ("a\u{1}b.txt", "control character"),
+        ("robots.txt", "the build writes itself"),
+        ("sitemap-2.xml", "the build writes itself"),
+        ("404.html", "take the place of the page"),
+    ] {
+        fs::write(root.join("static").join(name), "x").unwrap();
+        for command in ["build", "bundle", "check"] {
+            let (code, stderr) = run(root, &[command]);
+            assert_eq!(code, Some(1), "{command} with static/{name:?}: {stderr}");
+            assert!(
+                stderr.contains(why),
+                "{command} with static/{name:?}: {stderr}"
+            );
+        }
+        fs::remove_file(root.join("static").join(name)).unwrap();
+    }
+    let outside: Vec<_> = files_under(root.parent().unwrap())
+        .into_iter()
+        .filter(|(rel, _)| rel.contains("escaped") || rel.ends_with("x.txt"))
+        .filter(|(rel, _)| !rel.starts_with(root.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+    assert!(
+        !root.join("public").exists(),
+        "a refused build writes nothing"
+    );
+    assert!(!root.join("statusref-offline.zip").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_no_temporary_files() {
+    let site = fixture_copy();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    // A template that fails only on a comparison page whose pair has a note: after the bundle
+    // was written and the first pages were rendered.
+    let compare = fs::read_to_string(repo_root().join("templates/compare.html")).unwrap();
+    let broken = compare.replacen(
+        "{% block content %}",
+        "{% block content %}{% if note %}{{ no_such_value.field }}{% endif %}",
+        1,
+    );
+    fs::create_dir_all(root.join("templates")).unwrap();
+    // With the bundle it fails while writing the bundle; without, while writing the pages.
+    for args in [&["build"][..], &["build", "--no-bundle"]] {
+        let args = [args, &["--quiet", "--out", out_arg]].concat();
+        fs::write(root.join("templates/compare.html"), &compare).unwrap();
+        assert_eq!(run(root, &args).0, Some(0));
+        let good = tree(out.path());
+        fs::write(root.join("templates/compare.html"), &broken).unwrap();
+        let (code, stderr) = run(root, &args);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains("no_such_value"), "{stderr}");
+        let now = tree(out.path());
+        let temps: Vec<&String> = now.keys().filter(|rel| is_temp(rel)).collect();
+        assert!(temps.is_empty(), "{args:?} left temporary files: {temps:?}");
+        let changed: Vec<&String> = good
+            .keys()
+            .filter(|rel| now.get(*rel) != good.get(*rel))
+            .collect();
+        assert!(changed.is_empty(), "{args:?} changed {changed:?}");
+    }
+    let dest = root.join("offline.zip");
+    let (code, stderr) = run(root, &["bundle", "--out", dest.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let beside: Vec<_> = files_under(root)
+        .into_iter()
+        .filter(|(rel, _)| is_temp(rel) || rel.ends_with(".zip"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }

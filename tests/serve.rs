@@ -13,6 +13,27 @@ use common::*;
 struct Server {
     child: Child,
     addr: String,
+    /// The server's TMPDIR: its private folder is made in here.
+    tmp: tempfile::TempDir,
+}
+
+impl Server {
+    /// The folder the server builds into and serves from.
+    fn served(&self) -> std::path::PathBuf {
+        let folders: Vec<_> = std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(folders.len(), 1, "one private folder: {folders:?}");
+        let name = folders[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with("statusref-serve-"), "{name}");
+        folders[0].join("site")
+    }
 }
 
 impl Drop for Server {
@@ -23,9 +44,11 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_statusref"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -44,7 +67,7 @@ fn start(root: &std::path::Path) -> Server {
         addr.starts_with("127.0.0.1:"),
         "binds 127.0.0.1 by default: {addr}"
     );
-    Server { child, addr }
+    Server { child, addr, tmp }
 }
 
 /// Sends a request with the path exactly as given (no client normalises it) and returns the
@@ -74,6 +97,24 @@ fn get(server: &Server, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// The Location header of the answer to `path`.
+fn location(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .unwrap_or_else(|| panic!("no redirect for {path}: {response}"))
+        .to_string()
+}
+
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
@@ -94,6 +135,14 @@ fn serves_the_site_and_nothing_outside_it() {
     assert!(body.contains("<h1>FTP 211 System Status vs 503 Bad Sequence of Commands</h1>"));
     assert!(body.contains("EventSource"), "pages get the reload script");
     assert_eq!(get(&server, "/ftp/503").0, 301);
+    // A redirect stays on the site, however the path is spelled.
+    for path in ["//ftp", "///ftp", "/%2Fftp", "//ftp/503"] {
+        let location = location(&server, path);
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{path} redirects to {location}"
+        );
+    }
     fs_secret(site.path(), &server);
     for path in [
         "/../secret.txt",
@@ -118,8 +167,7 @@ fn serves_the_site_and_nothing_outside_it() {
 /// A secret beside the site, and symlinks inside the served folder that lead to it.
 fn fs_secret(site: &std::path::Path, server: &Server) {
     std::fs::write(site.join("secret.txt"), "top secret").unwrap();
-    let port = server.addr.rsplit(':').next().unwrap();
-    let served = std::env::temp_dir().join(format!("statusref-serve-{}-{port}", server.child.id()));
+    let served = server.served();
     assert!(served.join("index.html").is_file(), "{}", served.display());
     #[cfg(unix)]
     {
@@ -195,4 +243,42 @@ fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
             .1
             .contains("statusref-build-error")
     });
+}
+
+#[test]
+fn ctrl_c_stops_it_with_a_page_open_and_removes_its_folder() {
+    let site = fixture_copy();
+    let mut server = start(site.path());
+    assert!(server.served().join("index.html").is_file());
+    // An open page holds its event stream open.
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        events,
+        "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still running 10 s after Ctrl-C with a page open"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let left: Vec<_> = std::fs::read_dir(server.tmp.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "its folder was not removed: {left:?}");
 }

@@ -7,7 +7,6 @@
 //! site are removed only after every page was written. Not for: deciding what the pages are
 //! (`render`).
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,8 +14,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
+pub mod claim;
+pub mod record;
+
+pub use claim::{Claim, INPUT_FOLDERS, claim_bundle, claim_output};
+use record::State;
+
 /// Temporary files carry this prefix, so a build killed midway leaves only names the next build
-/// recognises as not belonging to the site and removes.
+/// recognises as its own and removes.
 const TEMP_PREFIX: &str = ".statusref-tmp-";
 
 pub struct Output {
@@ -25,6 +30,10 @@ pub struct Output {
     /// and no page's folder exists yet, so the build skips the checks that would find that out
     /// file by file.
     was_empty: bool,
+    /// The last build into this folder never finished, so it may have left temporary files.
+    interrupted: bool,
+    /// Files an earlier build wrote that no longer belong to the site.
+    stale: Vec<String>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -36,16 +45,37 @@ pub enum Outcome {
 }
 
 impl Output {
-    pub fn open(root: &Path) -> Result<Output> {
-        fs::create_dir_all(root)
-            .map_err(|e| Error::io("cannot create the output folder", root, e))?;
-        let was_empty = fs::read_dir(root)
-            .map_err(|e| Error::io("cannot list the output folder", root, e))?
-            .next()
-            .is_none();
+    /// Takes a claimed folder for a build that will leave the files `others` and `pages`: makes
+    /// the folder, notes which files of the previous build do not `belong` to this one, and
+    /// records all of them before anything is written, so that a build stopped at any moment
+    /// leaves a record of every file it or the one before may have left.
+    pub fn open(
+        claim: Claim,
+        others: &[String],
+        pages: impl Iterator<Item = String>,
+        belongs: impl Fn(&str) -> bool,
+    ) -> Result<Output> {
+        let root = claim.root;
+        fs::create_dir_all(&root)
+            .map_err(|e| Error::io("cannot create the output folder", &root, e))?;
+        let mut stale = Vec::new();
+        if claim.previous.is_some() && !claim.was_empty {
+            record::for_each_file(&root, |rel| {
+                if !belongs(rel) {
+                    stale.push(rel.to_string());
+                }
+            })?;
+        }
+        let interrupted = claim
+            .previous
+            .is_some_and(|r| r.state == State::Building && !claim.was_empty);
+        let listed: Vec<String> = others.iter().chain(&stale).cloned().collect();
+        record::write(&root, State::Building, &listed, pages)?;
         Ok(Output {
-            root: root.to_path_buf(),
-            was_empty,
+            root,
+            was_empty: claim.was_empty,
+            interrupted,
+            stale,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
@@ -77,9 +107,22 @@ impl Output {
         self.unchanged.load(Ordering::Relaxed)
     }
 
+    /// The path of `rel` in the folder; an error for a name that would lead outside it.
+    fn inside(&self, rel: &str) -> Result<PathBuf> {
+        if record::is_safe_relative(rel) {
+            Ok(self.root.join(rel))
+        } else {
+            Err(Error::io(
+                "will not write outside the output folder",
+                Path::new(rel),
+                std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            ))
+        }
+    }
+
     /// Makes `rel` hold exactly `bytes`.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
-        let path = self.root.join(rel);
+        let path = self.inside(rel)?;
         if same_content(&path, bytes) {
             return Ok(self.count(Outcome::Unchanged));
         }
@@ -102,7 +145,7 @@ impl Output {
     /// version there is nothing to protect, so it needs no temporary file and no rename. No other
     /// page links to it until the pages that replace old ones are written, after it is whole.
     pub fn put_new(&self, rel: &str, bytes: &[u8]) -> Result<Outcome> {
-        let path = self.root.join(rel);
+        let path = self.inside(rel)?;
         let dir = path.parent().unwrap_or(&self.root);
         let write = || -> std::io::Result<()> {
             let mut file = match fs::File::create_new(&path) {
@@ -152,96 +195,132 @@ impl Output {
         }
     }
 
-    /// A path in the output folder for a file that will be moved into place with [`adopt`];
-    /// the next build removes it if this one never does.
+    /// A temporary file in the output folder, to be moved into place with [`adopt`]; removed
+    /// if it is dropped first, and by the next build if this one is killed.
     ///
     /// [`adopt`]: Output::adopt
-    pub fn temp_path(&self, name: &str) -> PathBuf {
-        temp_beside(&self.root.join(name))
+    pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
+        temp_file_in(&self.root)
     }
 
     /// Moves a finished file from `temp` to `rel`, or drops it if `rel` already has the same
     /// bytes, so that an unchanged file keeps its mtime.
-    pub fn adopt(&self, temp: &Path, rel: &str) -> Result<Outcome> {
-        let path = self.root.join(rel);
-        if files_equal(temp, &path) {
-            let _ = fs::remove_file(temp);
+    pub fn adopt(&self, temp: tempfile::NamedTempFile, rel: &str) -> Result<Outcome> {
+        let path = self.inside(rel)?;
+        if files_equal(temp.path(), &path) {
             return Ok(self.count(Outcome::Unchanged));
         }
-        fs::rename(temp, &path).map_err(|e| Error::io("cannot write", &path, e))?;
+        temp.persist(&path)
+            .map_err(|e| Error::io("cannot write", &path, e.error))?;
         Ok(self.count(Outcome::Written))
     }
 
-    /// Removes every file under the output folder for which `belongs` is false, and folders
-    /// left empty. Returns how many files were removed. Walks contents before their folder and
-    /// holds no list, so it costs no memory per page.
-    pub fn remove_stale(&self, belongs: impl Fn(&str) -> bool) -> Result<usize> {
-        if self.was_empty {
-            return Ok(0); // everything in it was put by this build
+    /// Removes the files of earlier builds that no longer belong to the site, and the folders
+    /// that leaves empty; after a build that never finished, its temporary files too. Touches
+    /// nothing else: a file the generator did not write stays. Returns how many files went.
+    pub fn remove_stale(&self) -> Result<usize> {
+        if self.interrupted {
+            self.remove_temporaries()?;
         }
         let mut removed = 0;
-        // Folders known to keep something. Contents come before their folder, so this holds
-        // only folders whose walk is under way: the chain above the current entry.
-        let mut kept: HashSet<PathBuf> = HashSet::new();
-        for entry in walkdir::WalkDir::new(&self.root)
-            .min_depth(1)
-            .follow_links(false)
-            .contents_first(true)
-        {
-            let entry =
-                entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
-            let parent = || entry.path().parent().map(Path::to_path_buf);
-            if entry.file_type().is_dir() {
-                // An empty folder, such as one a killed build made for a page it never wrote,
-                // goes too; remove_dir refuses, as it should, one that holds anything.
-                if kept.remove(entry.path()) || fs::remove_dir(entry.path()).is_err() {
-                    kept.extend(parent());
-                }
+        for rel in &self.stale {
+            // A folder replaced by a symlink leads out of the output: nothing below it is ours.
+            if self.link_above(rel) {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&self.root)
-                .unwrap_or(entry.path());
-            if belongs(&rel.to_string_lossy().replace('\\', "/")) {
-                kept.extend(parent());
-            } else {
-                fs::remove_file(entry.path())
-                    .map_err(|e| Error::io("cannot remove stale file", entry.path(), e))?;
+            let path = self.root.join(rel);
+            if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(&path)
+                    .map_err(|e| Error::io("cannot remove stale file", &path, e))?;
                 removed += 1;
+            }
+            // Folders emptied by this, or made for a page that a killed build never wrote;
+            // remove_dir refuses, as it should, one that holds anything.
+            let mut folder = path.parent();
+            while let Some(dir) = folder.filter(|d| *d != self.root) {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+                folder = dir.parent();
             }
         }
         Ok(removed)
     }
 
-    /// Writes the sitemap for `count` pages given as (absolute URL, lastmod): one `sitemap.xml`,
-    /// or past `limit` URLs an index of `sitemap-1.xml`, `sitemap-2.xml`, …. Streams to disk and
-    /// replaces each file only if it changed. Returns the names of the files.
+    /// Whether a folder on the way from the output's root to `rel` is a symlink.
+    fn link_above(&self, rel: &str) -> bool {
+        let mut dir = self.root.clone();
+        let mut parts: Vec<&str> = rel.split('/').collect();
+        parts.pop();
+        parts.into_iter().any(|part| {
+            dir.push(part);
+            fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
+        })
+    }
+
+    /// Removes the temporary files a killed build left anywhere in the folder.
+    fn remove_temporaries(&self) -> Result<()> {
+        for entry in walkdir::WalkDir::new(&self.root).follow_links(false) {
+            let entry =
+                entry.map_err(|e| Error::walk("cannot list the output folder", &self.root, e))?;
+            if entry.file_type().is_file() && is_temporary(&entry.file_name().to_string_lossy()) {
+                fs::remove_file(entry.path())
+                    .map_err(|e| Error::io("cannot remove", entry.path(), e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records that the build finished, with the fingerprint of its inputs and the signature
+    /// of what it left: exactly `others` and `pages(0..count)`. Written last, so that a build
+    /// that stops early leaves a record that says so, and the next build does the work.
+    pub fn finish(
+        &self,
+        inputs: u64,
+        others: &[String],
+        count: usize,
+        page: impl Fn(usize) -> String + Sync,
+    ) -> Result<()> {
+        // A file gone since it was written leaves the record as of an unfinished build, and the
+        // next build does the work.
+        let state = match record::tree_signature(&self.root, count, &page, others) {
+            Some(tree) => State::Complete { inputs, tree },
+            None => State::Building,
+        };
+        record::write(&self.root, state, others, (0..count).map(page))
+    }
+
+    /// Writes the sitemaps (see [`sitemap_names`]) for `count` pages given as (absolute URL,
+    /// lastmod). Streams to disk and replaces each file only if it changed.
     pub fn write_sitemaps(
         &self,
         base_url: &str,
         count: usize,
         entries: impl Iterator<Item = (String, String)>,
+    ) -> Result<()> {
+        self.write_sitemaps_split(base_url, count, entries, SITEMAP_LIMIT)
+    }
+
+    fn write_sitemaps_split(
+        &self,
+        base_url: &str,
+        count: usize,
+        mut entries: impl Iterator<Item = (String, String)>,
         limit: usize,
-    ) -> Result<Vec<String>> {
+    ) -> Result<()> {
         use std::io::BufWriter;
         const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
         const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
-        let single = count <= limit;
-        let mut names = Vec::new();
+        let names = sitemap_names_split(count, limit);
+        let (parts, index_name) = match names.split_last() {
+            Some((index, parts)) if !parts.is_empty() => (parts, Some(index)),
+            _ => (&names[..], None),
+        };
         let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
-        let mut entries = entries.peekable();
-        let mut part = 0;
-        while part == 0 || entries.peek().is_some() {
-            part += 1;
-            let name = if single {
-                "sitemap.xml".to_string()
-            } else {
-                format!("sitemap-{part}.xml")
-            };
-            let temp = self.temp_path(&name);
-            let io = |e| Error::io("cannot write", &temp, e);
-            let mut out = BufWriter::new(fs::File::create(&temp).map_err(io)?);
+        for name in parts {
+            let temp = self.temp_file()?;
+            let io = |e| Error::io("cannot write", temp.path(), e);
+            let mut out = BufWriter::new(temp.as_file());
             writeln!(out, "{HEAD}<urlset {NS}>").map_err(io)?;
             let mut newest = String::new();
             for (url, lastmod) in entries.by_ref().take(limit) {
@@ -257,134 +336,61 @@ impl Output {
             }
             out.write_all(b"</urlset>\n").map_err(io)?;
             out.into_inner().map_err(|e| io(e.into_error()))?;
-            self.adopt(&temp, &name)?;
+            self.adopt(temp, name)?;
             index.push_str(&format!(
                 "<sitemap><loc>{}/{name}</loc><lastmod>{newest}</lastmod></sitemap>\n",
                 xml_escape(base_url.trim_end_matches('/'))
             ));
-            names.push(name);
         }
-        if !single {
+        if let Some(name) = index_name {
             index.push_str("</sitemapindex>\n");
-            self.put("sitemap.xml", index.as_bytes())?;
-            names.push("sitemap.xml".to_string());
+            self.put(name, index.as_bytes())?;
         }
-        Ok(names)
-    }
-}
-
-/// Where a build records what it was made from and what it left, so that the next build can
-/// tell cheaply that there is nothing to do: beside the output folder, not in it, so the output
-/// stays byte-identical for the same input and deploys without it.
-fn stamp_path(root: &Path) -> PathBuf {
-    let name = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
-    root.with_file_name(format!(".{name}.statusref-build"))
-}
-
-/// How many files the output folder `root` holds if it is exactly as the last complete build
-/// left it and that build was made from `inputs`, with pages `page(0..count)`; None otherwise.
-/// Reads only: a folder that is not there is simply not up to date.
-pub fn up_to_date(
-    root: &Path,
-    inputs: u64,
-    count: usize,
-    page: impl Fn(usize) -> String + Sync,
-) -> Option<usize> {
-    let last = read_stamp(root)?;
-    (last.inputs == inputs && tree_signature(root, count, page, &last.others) == Some(last.tree))
-        .then(|| count + last.others.len())
-}
-
-/// A hash over what a build leaves: the pages `page(0..count)` and the `others` files, each
-/// with its path, size and modification time, and the folders holding them with theirs. A
-/// page's folder counts; every folder above one of the `others` counts. Adding or removing
-/// anything in one of these folders changes the folder's modification time, and so the
-/// signature; it is read with one `stat` per file and folder, with no listing of folders.
-/// None when one of them is missing.
-pub fn tree_signature(
-    root: &Path,
-    count: usize,
-    page: impl Fn(usize) -> String + Sync,
-    others: &[String],
-) -> Option<u64> {
-    use rayon::prelude::*;
-    let share = |rel: &str, every_folder: bool| -> Option<u64> {
-        let path = root.join(rel);
-        let mut sum = entry_signature(Path::new(rel), &fs::metadata(&path).ok()?);
-        let mut folder = path.parent();
-        while let Some(dir) = folder {
-            let rel = dir.strip_prefix(root).ok()?;
-            sum = sum.wrapping_add(entry_signature(rel, &fs::metadata(dir).ok()?));
-            if !every_folder || dir == root {
-                break;
-            }
-            folder = dir.parent();
-        }
-        Some(sum)
-    };
-    let add = |a: u64, b: u64| Some(a.wrapping_add(b));
-    let pages = (0..count)
-        .into_par_iter()
-        .map(|i| share(&page(i), false))
-        .try_reduce(|| 0, add)?;
-    let others = others
-        .par_iter()
-        .map(|rel| share(rel, true))
-        .try_reduce(|| 0, add)?;
-    add(pages, others)
-}
-
-/// What the last complete build left, if any.
-fn read_stamp(root: &Path) -> Option<Stamp> {
-    let text = fs::read_to_string(stamp_path(root)).ok()?;
-    let mut lines = text.lines();
-    let (inputs, tree) = lines.next()?.split_once(' ')?;
-    Some(Stamp {
-        inputs: u64::from_str_radix(inputs, 16).ok()?,
-        tree: u64::from_str_radix(tree, 16).ok()?,
-        others: lines.map(str::to_string).collect(),
-    })
-}
-
-/// What a complete build left: a fingerprint of its inputs, the [`tree_signature`] of
-/// its output, and the files it wrote besides pages, which the signature covers too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    pub inputs: u64,
-    pub tree: u64,
-    pub others: Vec<String>,
-}
-
-impl Output {
-    /// Forgets the last build, before this one starts changing the folder.
-    pub fn clear_stamp(&self) {
-        let _ = fs::remove_file(stamp_path(&self.root));
-    }
-
-    /// Records a complete build. Written last, so a build that stops early leaves no stamp that
-    /// matches, and the next build does the work.
-    pub fn write_stamp(&self, stamp: &Stamp) -> Result<()> {
-        let path = stamp_path(&self.root);
-        let mut text = format!("{:016x} {:016x}\n", stamp.inputs, stamp.tree);
-        for name in &stamp.others {
-            text.push_str(name);
-            text.push('\n');
-        }
-        fs::write(&path, text).map_err(|e| Error::io("cannot write", &path, e))
+        Ok(())
     }
 }
 
 /// Where a file bound for `path` is written before it is renamed over it: beside it, under a name
 /// that the next build, should this one be killed first, recognises as not the site's.
-pub fn temp_beside(path: &Path) -> PathBuf {
+fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!("{TEMP_PREFIX}{}-{name}", std::process::id()))
+}
+
+/// A temporary file in `dir` under a name the next build recognises as its own, with the
+/// permissions a new file gets (tempfile's default keeps it from the web server).
+pub fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt as _;
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("cannot create a temporary file in", dir, e))
+}
+
+/// Whether a file name is one of the build's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX)
+}
+
+/// The names of the sitemap files for `count` URLs: one `sitemap.xml`, or past
+/// [`SITEMAP_LIMIT`] the parts `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` as
+/// their index.
+pub fn sitemap_names(count: usize) -> Vec<String> {
+    sitemap_names_split(count, SITEMAP_LIMIT)
+}
+
+fn sitemap_names_split(count: usize, limit: usize) -> Vec<String> {
+    if count <= limit {
+        return vec!["sitemap.xml".to_string()];
+    }
+    (1..=count.div_ceil(limit))
+        .map(|part| format!("sitemap-{part}.xml"))
+        .chain(["sitemap.xml".to_string()])
+        .collect()
 }
 
 /// The most URLs one sitemap file may list (sitemaps.org).
@@ -431,43 +437,35 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// One file's or folder's share of a tree signature. Shares are summed, so they can be taken in
-/// any order, on any number of threads.
-fn entry_signature(rel: &Path, meta: &fs::Metadata) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    rel.hash(&mut hasher);
-    meta.len().hash(&mut hasher);
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .hash(&mut hasher);
-    hasher.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Opens `dir` for a build that leaves `files`.
+    fn open(dir: &Path, files: &[&str]) -> Output {
+        let claim = claim_output(dir, Path::new("/nonexistent-site")).unwrap();
+        let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        Output::open(claim, &files, std::iter::empty(), |rel| {
+            files.iter().any(|f| f == rel)
+        })
+        .unwrap()
+    }
 
     #[test]
     fn sitemaps_split_into_an_index_past_the_limit() {
         let entries =
             || (0..5).map(|i| (format!("https://x.org/{i}/"), format!("2026-01-0{}", i + 1)));
         let dir = tempfile::tempdir().unwrap();
-        let out = Output::open(dir.path()).unwrap();
-        assert_eq!(
-            out.write_sitemaps("https://x.org", 5, entries(), 5)
-                .unwrap(),
-            ["sitemap.xml"]
-        );
+        let out = open(dir.path(), &[]);
+        assert_eq!(sitemap_names_split(5, 5), ["sitemap.xml"]);
+        out.write_sitemaps_split("https://x.org", 5, entries(), 5)
+            .unwrap();
         let one = fs::read_to_string(dir.path().join("sitemap.xml")).unwrap();
         assert_eq!(one.matches("<url>").count(), 5);
-        let names = out
-            .write_sitemaps("https://x.org/", 5, entries(), 2)
+        out.write_sitemaps_split("https://x.org/", 5, entries(), 2)
             .unwrap();
         assert_eq!(
-            names,
+            sitemap_names_split(5, 2),
             [
                 "sitemap-1.xml",
                 "sitemap-2.xml",
@@ -484,44 +482,82 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_files_keep_their_mtime_and_stale_ones_go() {
+    fn unchanged_files_keep_their_mtime() {
         let dir = tempfile::tempdir().unwrap();
-        let out = Output::open(dir.path()).unwrap();
+        let out = open(dir.path(), &["a/index.html", "b/index.html"]);
         assert_eq!(out.put("a/index.html", b"one").unwrap(), Outcome::Written);
-        assert_eq!(out.put("b/index.html", b"two").unwrap(), Outcome::Written);
-        let mtime = fs::metadata(dir.path().join("a/index.html"))
-            .unwrap()
-            .modified()
-            .unwrap();
-        assert_eq!(out.put("a/index.html", b"one").unwrap(), Outcome::Unchanged);
-        assert_eq!(
+        let mtime = || {
             fs::metadata(dir.path().join("a/index.html"))
                 .unwrap()
                 .modified()
-                .unwrap(),
-            mtime
-        );
+                .unwrap()
+        };
+        let before = mtime();
+        assert_eq!(out.put("a/index.html", b"one").unwrap(), Outcome::Unchanged);
+        assert_eq!(mtime(), before);
         assert_eq!(out.put("a/index.html", b"ONE").unwrap(), Outcome::Written);
         assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"ONE");
-        // Into a folder that was empty, every file is this build's own.
-        assert_eq!(out.remove_stale(|rel| rel == "a/index.html").unwrap(), 0);
+        for bad in ["../escaped.txt", "a/../../x", "..\\..\\x", "/etc/x"] {
+            assert!(out.put(bad, b"x").is_err(), "{bad}");
+            assert!(out.put_new(bad, b"x").is_err(), "{bad}");
+        }
+    }
 
-        out.put("c/d/e/index.html", b"deep").unwrap();
-        out.put("c/keep.html", b"kept").unwrap();
+    #[test]
+    fn only_files_an_earlier_build_wrote_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = [
+            "a/index.html",
+            "b/index.html",
+            "c/d/e/index.html",
+            "c/keep.html",
+        ];
+        let out = open(dir.path(), &first);
+        for rel in first {
+            out.put(rel, b"x").unwrap();
+        }
+        assert_eq!(
+            out.remove_stale().unwrap(),
+            0,
+            "a new folder has nothing stale"
+        );
+        let listed: Vec<String> = first.iter().map(|f| f.to_string()).collect();
+        out.finish(1, &listed, 0, |_| String::new()).unwrap();
+        // Files that someone else put there, among and beside the build's own.
+        fs::write(dir.path().join("c/notes.txt"), "mine").unwrap();
+        fs::write(dir.path().join("b/notes.txt"), "mine").unwrap();
         fs::create_dir_all(dir.path().join("f/g")).unwrap();
-        let next = Output::open(dir.path()).unwrap();
+
+        let next = open(dir.path(), &["a/index.html", "c/keep.html"]);
         assert!(!next.was_empty());
-        next.put("a/index.html", b"ONE").unwrap();
-        next.put("c/keep.html", b"kept").unwrap();
-        let belongs = |rel: &str| rel == "a/index.html" || rel == "c/keep.html";
-        assert_eq!(next.remove_stale(belongs).unwrap(), 2);
-        assert!(!dir.path().join("b").exists());
+        assert_eq!(next.remove_stale().unwrap(), 2);
+        assert!(!dir.path().join("b/index.html").exists());
+        assert!(dir.path().join("b/notes.txt").exists(), "not the build's");
+        assert!(dir.path().join("c/notes.txt").exists(), "not the build's");
         assert!(
             !dir.path().join("c/d").exists(),
             "emptied folders go, up the tree"
         );
         assert!(dir.path().join("c/keep.html").exists());
-        assert!(!dir.path().join("f").exists(), "empty folders go");
+        assert!(
+            dir.path().join("f/g").is_dir(),
+            "a folder it did not make stays"
+        );
+    }
+
+    #[test]
+    fn stale_removal_never_follows_a_symlinked_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        fs::write(elsewhere.path().join("index.html"), "someone's").unwrap();
+        let out = open(dir.path(), &["x/index.html"]);
+        out.put("x/index.html", b"x").unwrap();
+        out.finish(1, &["x/index.html".to_string()], 0, |_| String::new())
+            .unwrap();
+        fs::remove_dir_all(dir.path().join("x")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("x")).unwrap();
+        open(dir.path(), &[]).remove_stale().unwrap();
+        assert!(elsewhere.path().join("index.html").exists());
     }
 
     /// Sets every file's and folder's modification time back, so that any later change is
@@ -540,20 +576,20 @@ mod tests {
     #[test]
     fn the_tree_signature_sees_any_change_to_what_a_build_left() {
         let dir = tempfile::tempdir().unwrap();
-        let out = Output::open(dir.path()).unwrap();
         let pages = [
             "index.html",
             "p/index.html",
             "p/a/index.html",
             "p/b/index.html",
         ];
+        let out = open(dir.path(), &[]);
         for rel in pages {
             out.put(rel, rel.as_bytes()).unwrap();
         }
         out.put("assets/img/logo.svg", b"<svg/>").unwrap();
         let others = ["assets/img/logo.svg".to_string()];
         let signature =
-            || tree_signature(dir.path(), pages.len(), |i| pages[i].to_string(), &others);
+            || record::tree_signature(dir.path(), pages.len(), |i| pages[i].to_string(), &others);
         type Change<'a> = (&'a str, &'a dyn Fn(&Path));
         let changes: [Change; 7] = [
             ("a file added in a page's folder", &|d| {
