@@ -25,8 +25,18 @@ pub struct CheckReport {
 /// A link found in a rendered page.
 struct Link {
     page: String,
+    /// The template the page is rendered from, for the hint.
+    template: &'static str,
     line: usize,
     href: String,
+}
+
+/// What the rendered site has to link to: its files and every page's ids.
+struct Targets<'c> {
+    catalog: &'c crate::catalog::Catalog,
+    files: HashSet<String>,
+    ids: HashMap<String, HashSet<String>>,
+    base_path: String,
 }
 
 pub fn check(root: &Path) -> Result<CheckReport> {
@@ -65,6 +75,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
                 .chain(attribute_values(&html, "src"))
                 .map(|(line, href)| Link {
                     page: path.clone(),
+                    template: page.template(),
                     line,
                     href: href.to_string(),
                 })
@@ -89,45 +100,27 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     }
 
     let links = links.into_inner().unwrap_or_default();
-    let ids = ids.into_inner().unwrap_or_default();
-    let base_path =
-        render::Links::new(LinkStyle::Directory, &catalog.site.base_url).asset(None, "");
-    let mut problems = Vec::new();
-    for link in &links {
-        let Some((target, fragment)) = resolve(&link.page, &link.href, &base_path) else {
-            continue;
-        };
-        let template = template_of(&link.page);
-        let exists =
-            files.contains(&target) || PageRef::from_output_path(&catalog, &target).is_some();
-        let problem = if !exists {
-            Some(format!(
-                "links to `{}`, but the site has no {target}",
-                link.href
-            ))
-        } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            let known = ids
-                .get(&target)
-                .is_some_and(|page_ids| page_ids.contains(fragment));
-            let is_page = target.ends_with(".html");
-            (is_page && !known).then(|| {
-                format!(
-                    "links to `{}`, but {target} has no element with id \"{fragment}\"",
-                    link.href
-                )
-            })
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            problems.push(
+    let targets = Targets {
+        catalog: &catalog,
+        files,
+        ids: ids.into_inner().unwrap_or_default(),
+        base_path: render::Links::new(LinkStyle::Directory, &catalog.site.base_url).asset(None, ""),
+    };
+    let mut problems: Vec<Diagnostic> = links
+        .iter()
+        .filter_map(|link| {
+            let problem = targets.problem(link)?;
+            Some(
                 Diagnostic::new(&PathBuf::from(&link.page), problem)
                     .at_line(link.line)
                     .field("link")
-                    .hint(format!("the page is rendered from templates/{template}")),
-            );
-        }
-    }
+                    .hint(format!(
+                        "the page is rendered from templates/{}",
+                        link.template
+                    )),
+            )
+        })
+        .collect();
     if problems.is_empty() {
         Ok(CheckReport {
             pages: pages.len(),
@@ -139,13 +132,29 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     }
 }
 
-fn template_of(page: &str) -> &'static str {
-    match page.matches('/').count() {
-        _ if page == "404.html" => "404.html",
-        0 => "index.html",
-        1 => "protocol.html",
-        _ if page.contains("-vs-") => "compare.html",
-        _ => "code.html",
+impl Targets<'_> {
+    /// What is wrong with a link, if anything: a missing page or file, or a missing id.
+    fn problem(&self, link: &Link) -> Option<String> {
+        let (target, fragment) = resolve(&link.page, &link.href, &self.base_path)?;
+        let exists = self.files.contains(&target)
+            || PageRef::from_output_path(self.catalog, &target).is_some();
+        if !exists {
+            return Some(format!(
+                "links to `{}`, but the site has no {target}",
+                link.href
+            ));
+        }
+        let fragment = fragment.filter(|f| !f.is_empty())?;
+        let known = self
+            .ids
+            .get(&target)
+            .is_some_and(|page_ids| page_ids.contains(fragment));
+        (target.ends_with(".html") && !known).then(|| {
+            format!(
+                "links to `{}`, but {target} has no element with id \"{fragment}\"",
+                link.href
+            )
+        })
     }
 }
 

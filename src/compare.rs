@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::catalog::{CodeId, Kind, Protocol};
+use crate::catalog::{CodeId, Protocol};
 
 /// Two different codes of one protocol, lower first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,7 +41,7 @@ impl Pair {
     /// The URL segment: `211-vs-503`.
     pub fn slug(self, protocol: &Protocol) -> String {
         let (low, high) = (protocol.code(self.low), protocol.code(self.high));
-        [low.code.as_str(), "-vs-", &high.code].concat()
+        [low.slug.as_str(), "-vs-", &high.slug].concat()
     }
 }
 
@@ -84,20 +84,21 @@ pub struct Relevance {
 }
 
 impl Relevance {
+    /// Over the codes that are compared pair by pair; a range page has no neighbours.
     pub fn new(protocol: &Protocol) -> Relevance {
-        let n = protocol.codes.len();
+        let n = protocol.paired;
         let mut scores = vec![0; n * n];
-        for x in protocol.ids() {
-            for y in protocol.ids().filter(|&y| y > x) {
+        for x in protocol.paired_ids() {
+            for y in protocol.paired_ids().filter(|&y| y > x) {
                 let s = closeness(protocol, x, y);
                 scores[x.0 * n + y.0] = s;
                 scores[y.0 * n + x.0] = s;
             }
         }
         let neighbours = protocol
-            .ids()
+            .paired_ids()
             .map(|x| {
-                let mut others: Vec<CodeId> = protocol.ids().filter(|&y| y != x).collect();
+                let mut others: Vec<CodeId> = protocol.paired_ids().filter(|&y| y != x).collect();
                 others.sort_by_key(|&y| (std::cmp::Reverse(scores[x.0 * n + y.0]), y));
                 others
             })
@@ -115,8 +116,10 @@ impl Relevance {
 
     /// The code's comparisons, most relevant first.
     pub fn comparisons_of(&self, id: CodeId) -> impl Iterator<Item = Pair> + '_ {
-        self.neighbours[id.0]
-            .iter()
+        self.neighbours
+            .get(id.0)
+            .into_iter()
+            .flatten()
             .filter_map(move |&y| Pair::new(id, y))
     }
 
@@ -154,37 +157,43 @@ impl Relevance {
 }
 
 /// How closely two codes relate, for ranking; higher is closer, and it is symmetric.
-/// Authors' `confused_with` lists weigh most, then class, function group, shared commands and
-/// numeric nearness.
+/// Authors' `confused_with` lists weigh most, then class, group, shared items of the protocol's
+/// list facts (what the codes answer counts most) and numeric nearness.
 pub fn closeness(protocol: &Protocol, x: CodeId, y: CodeId) -> u32 {
     let (cx, cy) = (protocol.code(x), protocol.code(y));
     let mut score = 0;
     let listed = |from: &crate::catalog::Code, to: CodeId| from.confused_with.contains(&to);
     score += 40 * (listed(cx, y) as u32 + listed(cy, x) as u32);
-    if cx.class == cy.class {
+    if cx.class.is_some() && cx.class == cy.class {
         score += 20;
     }
     if cx.group.is_some() && cx.group == cy.group {
         score += 12;
     }
-    if cx.kind == Kind::ClientError || cy.kind == Kind::ClientError {
-        // Socket errors relate to connection replies, which have no shared commands to show it.
-        let connection = |c: &crate::catalog::Code| {
-            c.kind == Kind::ClientError || c.group.is_some_and(|g| protocol.groups[g].digit == '2')
-        };
-        if connection(cx) && connection(cy) {
-            score += 10;
-        }
+    if cx.origin == cy.origin && cx.origin == crate::catalog::Origin::Local {
+        score += 10;
     }
-    let shared = cx
-        .returned_by
-        .iter()
-        .filter(|c| cy.returned_by.contains(c))
-        .count() as u32;
-    score += 2 * shared.min(6);
-    let distance = cx.number.abs_diff(cy.number);
-    score += 5u32.saturating_sub(distance / 10);
+    for (field, fact) in protocol.facts.iter().enumerate() {
+        let Some(list) = fact.list() else { continue };
+        let shared = protocol.shared_items(x, y, field).len() as u32;
+        score += if list.trigger {
+            2 * shared.min(6)
+        } else {
+            shared.min(3)
+        };
+    }
+    score += 5u32.saturating_sub(distance(&cx.order.numbers, &cy.order.numbers) / 10);
     score
+}
+
+/// How far apart two codes' numbers are: by the last number when all before it agree.
+fn distance(x: &[u64], y: &[u64]) -> u32 {
+    match (x.split_last(), y.split_last()) {
+        (Some((lx, rx)), Some((ly, ry))) if rx == ry => {
+            lx.abs_diff(*ly).min(u32::MAX as u64) as u32
+        }
+        _ => u32::MAX,
+    }
 }
 
 #[cfg(test)]

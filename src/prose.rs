@@ -6,11 +6,27 @@
 //! written in this file. [`lint`] checks the result; the tests run it over every pair.
 //! Not for: layout or HTML; sentences come out as plain text for the templates to escape.
 
-use crate::catalog::{Code, CodeId, Kind, Protocol, Status};
+use crate::catalog::{Code, CodeId, FactKind, FactValue, ListField, Origin, Protocol, Status};
 
-/// "211 System Status".
+/// "211 System Status"; a named code with no further name is its name alone ("UNAVAILABLE"),
+/// and a vendor's code says whose it is ("499 Client Closed Request (nginx)").
 pub fn label(code: &Code) -> String {
-    [code.code.as_str(), " ", &code.name].concat()
+    let mut label = code.code.clone();
+    // After a number a name reads as its title ("503 Bad Sequence of Commands"); after a name,
+    // as its gloss ("NXDOMAIN (Non-Existent Domain)").
+    let is_name = code.number.is_some() && code.code.parse::<u64>().is_err();
+    if !code.name.is_empty() && is_name {
+        label = format!("{} ({})", code.code, code.name);
+    } else if !code.name.is_empty() {
+        label.push(' ');
+        label.push_str(&code.name);
+    }
+    if let Some(vendor) = &code.vendor {
+        label.push_str(" (");
+        label.push_str(vendor);
+        label.push(')');
+    }
+    label
 }
 
 /// "FTP 211 System Status vs 503 Bad Sequence of Commands".
@@ -21,6 +37,14 @@ pub fn pair_heading(p: &Protocol, a: CodeId, b: CodeId) -> String {
 /// A page title for a pair: "FTP 211 vs 503: System Status vs Bad Sequence of Commands".
 pub fn pair_title(p: &Protocol, a: CodeId, b: CodeId) -> String {
     let (ca, cb) = (p.code(a), p.code(b));
+    if ca.name.is_empty() || cb.name.is_empty() {
+        return format!(
+            "{} {} vs {}: Differences and When Each Applies",
+            p.name,
+            label(ca),
+            label(cb)
+        );
+    }
     format!(
         "{} {} vs {}: {} vs {}",
         p.name, ca.code, cb.code, ca.name, cb.name
@@ -52,6 +76,14 @@ pub fn fit_description(text: &str) -> String {
 /// The meta description of a comparison page, from the two codes and how they relate.
 pub fn pair_description(p: &Protocol, a: CodeId, b: CodeId) -> String {
     let (ca, cb) = (p.code(a), p.code(b));
+    if ca.name.is_empty() || cb.name.is_empty() {
+        return fit_description(&format!(
+            "{} {} vs {}: what each means, the causes and fixes of each, and how to tell them apart.",
+            p.name,
+            label(ca),
+            label(cb)
+        ));
+    }
     let long = format!(
         "{} {} vs {}: {} compared with {}, with the causes and fixes of each and how to tell them apart.",
         p.name, ca.code, cb.code, ca.name, cb.name
@@ -81,39 +113,52 @@ pub fn code_description(p: &Protocol, id: CodeId) -> String {
 }
 
 /// "a" or "an" for a word or label, by how it is said aloud.
-fn article(word: &str) -> &'static str {
+pub fn article(word: &str) -> &'static str {
     let lower = word.to_ascii_lowercase();
     let vowel_sound = lower.starts_with(['a', 'e', 'i', 'o'])
         || lower.starts_with('8')
         || lower.starts_with("11")
         || lower.starts_with("18")
-        || lower.starts_with("x");
+        || lower.starts_with("x")
+        || lower.starts_with("rcode")
+        || lower.starts_with("rfc")
+        || lower.starts_with("http")
+        || lower.starts_with("smtp")
+        || lower.starts_with("ftp");
     if vowel_sound { "an" } else { "a" }
 }
 
-/// "a 2yz Positive Completion reply", or what a client-side error is instead.
+/// "a 2yz Positive Completion reply", or what a code the receiver reports itself is.
 fn class_phrase(p: &Protocol, id: CodeId) -> String {
-    let code = p.code(id);
-    match code.kind {
-        Kind::Reply => {
-            let label = &p.class_of(id).label;
-            format!("{} {label} reply", article(label))
-        }
-        Kind::ClientError => {
-            "not a server reply but an error the client reports about its own connection"
-                .to_string()
+    let v = &p.vocabulary;
+    match (p.code(id).origin, p.class_of(id), &v.local) {
+        (Origin::Local, _, Some(local)) => local.clone(),
+        (_, Some(class), _) => format!("{} {} {}", article(&class.label), class.label, v.reply),
+        _ => {
+            let status = p.code(id).status.as_str();
+            format!("{} {status} {}", article(status), v.reply)
         }
     }
 }
 
-/// What a client should do after this code, as a sentence that stands alone.
+/// What the receiver should do after this code, as a sentence that stands alone.
 pub fn client_action(p: &Protocol, id: CodeId) -> String {
-    if let Some(action) = &p.code(id).client_action {
-        action.clone()
-    } else if p.code(id).follows_its_class() {
-        p.class_of(id).client_action.clone()
-    } else {
-        "Follow the advice on this code's own page: no RFC defines it, so its first digit is only a hint of how to react.".to_string()
+    let code = p.code(id);
+    let class_action = p.class_of(id).and_then(|c| c.client_action.as_ref());
+    match (&code.client_action, class_action) {
+        (Some(action), _) => action.clone(),
+        (None, Some(action)) if code.follows_its_class() => action.clone(),
+        _ => {
+            let hint = if p.classes_by_digit() {
+                format!("its {}", p.scheme.class_position())
+            } else {
+                "its class".to_string()
+            };
+            format!(
+                "Follow the advice on this code's own page: no {} defines it, so {hint} is only a hint of how to react.",
+                p.vocabulary.spec
+            )
+        }
     }
 }
 
@@ -131,83 +176,138 @@ fn join_with(items: &[String], conjunction: &str) -> String {
     }
 }
 
-fn command_name(command: &str) -> String {
-    if command == "(connect)" {
-        "the greeting when a connection opens".to_string()
-    } else {
-        command.to_string()
-    }
-}
-
-/// A list of commands, shortened when long: "PASS, ACCT and RNTO" or
+/// A list of a list fact's items, shortened when long: "PASS, ACCT and RNTO" or
 /// "24 commands, among them ABOR, ACCT and ALLO".
-fn command_list(commands: &[&String]) -> String {
-    command_list_with(commands, "and")
-}
-
-fn command_list_with(commands: &[&String], conjunction: &str) -> String {
+fn item_list(field: &ListField, items: &[&String], conjunction: &str) -> String {
     const SHOWN: usize = 6;
-    let names: Vec<String> = commands.iter().map(|c| command_name(c)).collect();
+    let names: Vec<String> = items.iter().map(|c| field.name_of(c)).collect();
     if names.len() <= SHOWN {
         join_with(&names, conjunction)
     } else {
-        format!("{} commands, among them {}", names.len(), join(&names[..3]))
+        format!(
+            "{} {}, among them {}",
+            names.len(),
+            field.items,
+            join(&names[..3])
+        )
     }
 }
 
 /// The opening paragraph of a comparison: how the two codes relate, and what each means for the
-/// client.
+/// receiver.
 pub fn opening(p: &Protocol, a: CodeId, b: CodeId) -> String {
     let (ca, cb) = (p.code(a), p.code(b));
+    let v = &p.vocabulary;
     let mut sentences = Vec::new();
-    if ca.class == cb.class {
-        match ca.kind {
-            Kind::Reply => sentences.push(format!(
-                "{} and {} are both {} replies.",
+    let both_local = ca.origin == Origin::Local && cb.origin == Origin::Local;
+    match (p.class_of(a), p.class_of(b)) {
+        _ if both_local && ca.class == cb.class => {
+            if let Some(local) = &v.local {
+                sentences.push(format!(
+                    "Neither {} nor {} is sent by the {}: each is {local}.",
+                    label(ca),
+                    label(cb),
+                    v.sender
+                ));
+            }
+            sentences.extend(p.class_of(a).map(|c| c.meaning.clone()));
+        }
+        (Some(x), Some(_)) if ca.class == cb.class => {
+            sentences.push(format!(
+                "{} and {} are both {} {}.",
                 label(ca),
                 label(cb),
-                p.class_of(a).label
-            )),
-            Kind::ClientError => sentences.push(format!(
-                "{} and {} are both errors that the client reports about its own connection; no server sends either of them.",
+                x.label,
+                v.replies
+            ));
+            sentences.push(x.meaning.clone());
+            sentences.extend(group_sentence(p, a, b));
+        }
+        (None, None) => {
+            sentences.push(format!(
+                "There are no classes of {} {}, so {} and {} are told apart only by what each one reports.",
+                p.name,
+                v.codes,
                 label(ca),
                 label(cb)
-            )),
+            ));
         }
-        sentences.push(p.class_of(a).meaning.clone());
-        match (p.group_of(a), p.group_of(b)) {
-            (Some(ga), Some(gb)) if ga.digit == gb.digit => sentences.push(format!(
-                "They also share the second digit {}, the {} group, so what sets them apart is the situation each one reports.",
-                ga.digit, ga.label
-            )),
-            (Some(ga), Some(gb)) => sentences.push(format!(
-                "Their second digits differ: {} is in the {} group and {} in the {} group.",
-                ca.code, ga.label, cb.code, gb.label
-            )),
-            _ => {}
+        (x, y) => {
+            sentences.push(format!(
+                "{} is {}, while {} is {}.",
+                label(ca),
+                class_phrase(p, a),
+                label(cb),
+                class_phrase(p, b)
+            ));
+            sentences.extend(x.map(|c| c.meaning.clone()));
+            sentences.extend(y.map(|c| c.meaning.clone()));
         }
-    } else {
-        sentences.push(format!(
-            "{} is {}, while {} is {}.",
-            label(ca),
-            class_phrase(p, a),
-            label(cb),
-            class_phrase(p, b)
-        ));
-        sentences.push(p.class_of(a).meaning.clone());
-        sentences.push(p.class_of(b).meaning.clone());
     }
     sentences.join(" ")
+}
+
+/// What the second digit or number says about two codes of one class.
+fn group_sentence(p: &Protocol, a: CodeId, b: CodeId) -> Option<String> {
+    let (ca, cb) = (p.code(a), p.code(b));
+    let (group, position) = (&p.vocabulary.group, p.scheme.group_position());
+    match (p.group_of(a), p.group_of(b)) {
+        (Some(ga), Some(gb)) if ga.digit == gb.digit => Some(format!(
+            "They also share the {position} {}, which puts both in the {} {group}, so what sets them apart is the situation each one reports.",
+            ga.digit, ga.label
+        )),
+        (Some(ga), Some(gb)) => Some(format!(
+            "Their {position}s differ: {} is in the {} {group} and {} in the {} {group}.",
+            ca.short, ga.label, cb.short, gb.label
+        )),
+        _ => None,
+    }
 }
 
 /// Key differences: one entry per aspect, each one or two complete sentences about this pair.
 pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
     let (ca, cb) = (p.code(a), p.code(b));
-    let mut items = Vec::new();
+    let mut items = vec![next_steps(p, a, b)];
 
-    // What the client does next.
+    // Group (second digit or number), where both have one.
+    let (group, position) = (&p.vocabulary.group, p.scheme.group_position());
+    match (p.group_of(a), p.group_of(b)) {
+        (Some(ga), Some(gb)) if ga.digit != gb.digit && ca.class == cb.class => {}
+        (Some(ga), Some(gb)) if ga.digit != gb.digit => items.push(format!(
+            "The {position} puts {} in the {} {group} and {} in the {} {group}.",
+            ca.short, ga.label, cb.short, gb.label
+        )),
+        (Some(ga), Some(_)) if ca.class != cb.class => items.push(format!(
+            "Despite their different outcomes, both belong to the {} {group}. {}",
+            ga.label, ga.meaning
+        )),
+        _ => {}
+    }
+
+    for (field, fact) in p.facts.iter().enumerate() {
+        items.extend(match &fact.kind {
+            FactKind::List(list) => list_difference(p, list, field, a, b),
+            _ => fact_difference(p, field, a, b).into_iter().collect(),
+        });
+    }
+    items.push(standing(p, ca, cb));
+    if ca.confused_with.contains(&b) || cb.confused_with.contains(&a) {
+        items.push(format!(
+            "{} and {} are a commonly confused pair, so compare the situations described above before acting on either.",
+            ca.short, cb.short
+        ));
+    }
+    items
+}
+
+/// What the receiver does next after each.
+fn next_steps(p: &Protocol, a: CodeId, b: CodeId) -> String {
+    let (ca, cb) = (p.code(a), p.code(b));
+    let v = &p.vocabulary;
     let (action_a, action_b) = (client_action(p, a), client_action(p, b));
-    let unpromised = ca.class == cb.class && !(ca.follows_its_class() && cb.follows_its_class());
+    let unpromised = ca.class.is_some()
+        && ca.class == cb.class
+        && !(ca.follows_its_class() && cb.follows_its_class());
     if unpromised {
         let (odd, other) = if ca.follows_its_class() {
             (cb, ca)
@@ -215,145 +315,172 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
             (ca, cb)
         };
         let other_text = if other.follows_its_class() {
-            format!("{} keeps the promise of its class", other.code)
+            format!("{} keeps the promise of its class", other.short)
         } else {
-            format!("neither does {}", other.code)
+            format!("neither does {}", other.short)
         };
-        items.push(format!(
-            "They share a first digit, but {} is not defined by any RFC, so the class does not promise how to react to it; {other_text}.",
-            odd.code
-        ));
+        let shared = if p.classes_by_digit() {
+            format!("They share a {}", p.scheme.class_position())
+        } else {
+            "They are in the same class".to_string()
+        };
+        format!(
+            "{shared}, but {} is not defined by any {}, so the class does not promise how to react to it; {other_text}.",
+            odd.short, v.spec
+        )
     } else if action_a == action_b {
-        items.push(format!(
-            "After either reply the client's next step is the same. {action_a}"
-        ));
+        format!(
+            "After either {} the {}'s next step is the same. {action_a}",
+            v.reply, v.receiver
+        )
     } else {
-        items.push(format!(
+        format!(
             "They call for different next steps. After {}: {action_a} After {}: {action_b}",
-            ca.code, cb.code
-        ));
+            ca.short, cb.short
+        )
     }
-
-    // Function group (second digit), where both have one.
-    match (p.group_of(a), p.group_of(b)) {
-        (Some(ga), Some(gb)) if ga.digit != gb.digit && ca.class == cb.class => {}
-        (Some(ga), Some(gb)) if ga.digit != gb.digit => items.push(format!(
-            "The second digit puts {} in the {} group and {} in the {} group.",
-            ca.code, ga.label, cb.code, gb.label
-        )),
-        (Some(ga), Some(_)) if ca.class != cb.class => items.push(format!(
-            "Despite their different outcomes, both belong to the {} group. {}",
-            ga.label, ga.meaning
-        )),
-        _ => {}
-    }
-
-    items.extend(commands_difference(ca, cb));
-
-    // Standing: standard or not, and where each is defined.
-    items.push(standing(ca, cb));
-
-    if ca.confused_with.contains(&b) || cb.confused_with.contains(&a) {
-        items.push(format!(
-            "{} and {} are a commonly confused pair, so compare the situations described above before acting on either.",
-            ca.code, cb.code
-        ));
-    }
-    items
 }
 
-fn commands_difference(ca: &Code, cb: &Code) -> Vec<String> {
-    let mut items = Vec::new();
-    let shared: Vec<&String> = ca
-        .returned_by
-        .iter()
-        .filter(|c| cb.returned_by.contains(c))
-        .collect();
-    let only = |x: &'_ Code, y: &Code| -> Vec<String> {
-        x.returned_by
-            .iter()
-            .filter(|c| !y.returned_by.contains(c))
-            .cloned()
-            .collect()
-    };
-    let (only_a, only_b) = (only(ca, cb), only(cb, ca));
-    let list = |v: &[String]| command_list(&v.iter().collect::<Vec<_>>());
+/// How two codes differ in a list fact: what both have, and what only one has.
+fn list_difference(
+    p: &Protocol,
+    list: &ListField,
+    field: usize,
+    a: CodeId,
+    b: CodeId,
+) -> Vec<String> {
+    let (ca, cb) = (p.code(a), p.code(b));
+    let (items_a, items_b) = (p.items(a, field), p.items(b, field));
+    let shared = p.shared_items(a, b, field);
+    let (only_a, only_b) = (only(items_a, items_b), only(items_b, items_a));
+    let list_of = |v: &[&String]| item_list(list, v, "and");
+    let can = if list.trigger { "can " } else { "" };
+    let (item, items, verb, verb_plural) = (&list.item, &list.items, &list.verb, &list.verb_plural);
 
-    match (ca.returned_by.is_empty(), cb.returned_by.is_empty()) {
-        (true, true) => items.push(format!(
-            "No command is listed as returning {} or {}, so the command you sent does not tell them apart.",
-            ca.code, cb.code
+    let mut out = Vec::new();
+    match (items_a.is_empty(), items_b.is_empty()) {
+        (true, true) if list.trigger => out.push(format!(
+            "No {item} is listed as returning {} or {}, so the {item} you sent does not tell them apart.",
+            ca.short, cb.short
         )),
-        (true, false) | (false, true) => {
-            let (none, some) = if ca.returned_by.is_empty() { (ca, cb) } else { (cb, ca) };
-            let why = if none.kind == Kind::ClientError {
-                format!("no command returns {}, because the client produces it itself", none.code)
+        (true, true) => {}
+        (true, false) | (false, true) if list.trigger => {
+            let (none, some, some_items) = if items_a.is_empty() { (ca, cb, items_b) } else { (cb, ca, items_a) };
+            let why = if none.origin == Origin::Local {
+                format!("no {item} returns {}, because the {} produces it itself", none.short, p.vocabulary.receiver)
             } else {
-                format!("the command tables list no command that returns {}", none.code)
+                format!("no {item} is listed for {}", none.short)
             };
-            items.push(format!("{} can answer {}, while {why}.", some.code, list(&some.returned_by)));
+            out.push(format!("{} can {verb_plural} {}, while {why}.", some.short, list_of(&all(some_items))));
         }
-        (false, false) => {
+        _ => {
             if !shared.is_empty() {
                 let all_shared = only_a.is_empty() && only_b.is_empty();
-                items.push(if all_shared {
-                    format!(
-                        "Both can answer exactly the same commands ({}), so the command alone does not tell them apart.",
-                        command_list(&shared)
-                    )
-                } else {
-                    format!("Both can answer {}.", command_list(&shared))
+                out.push(match (all_shared, list.trigger) {
+                    (true, true) if shared.len() == 1 => format!(
+                        "Both can {verb_plural} only {}, so the {item} alone does not tell them apart.",
+                        list_of(&shared)
+                    ),
+                    (true, true) => format!(
+                        "Both can {verb_plural} exactly the same {items} ({}), so the {item} alone does not tell them apart.",
+                        list_of(&shared)
+                    ),
+                    (true, false) => format!("Both {verb_plural} exactly the same {items}: {}.", list_of(&shared)),
+                    (false, _) => format!("Both {can}{verb_plural} {}.", list_of(&shared)),
                 });
             }
-            // "Only" is scoped to the pair: other codes may answer the same commands.
+            // "Only" is scoped to the pair: other codes may have the same items.
             const SHORT: usize = 6;
-            let exclusive_of = |code: &Code, only: &[String], other: &Code| {
-                if only.len() <= SHORT {
-                    format!("Of the two, only {} answers {}.", code.code, list(only))
+            let exclusive_of = |code: &Code, only: &[&String]| {
+                if only.len() <= SHORT || shared.is_empty() {
+                    format!("Of the two, only {} {verb} {}.", code.short, list_of(only))
                 } else {
-                    format!(
-                        "{} also answers {} commands that never return {}, among them {}.",
-                        code.code,
-                        only.len(),
-                        other.code,
-                        join(&only[..3])
-                    )
+                    let names: Vec<String> = only[..3].iter().map(|c| list.name_of(c)).collect();
+                    format!("{} also {verb} {} other {items}, among them {}.", code.short, only.len(), join(&names))
                 }
             };
-            let mut exclusive = Vec::new();
-            if !only_a.is_empty() {
-                exclusive.push(exclusive_of(ca, &only_a, cb));
-            }
-            if !only_b.is_empty() {
-                exclusive.push(exclusive_of(cb, &only_b, ca));
-            }
-            if shared.is_empty() {
-                items.push(format!(
-                    "They never answer the same command: {} comes back from {}, and {} from {}.",
-                    ca.code,
-                    list(&ca.returned_by),
-                    cb.code,
-                    list(&cb.returned_by)
+            let exclusive: Vec<String> = [(ca, &only_a), (cb, &only_b)]
+                .into_iter()
+                .filter(|(_, only)| !only.is_empty())
+                .map(|(code, only)| exclusive_of(code, only))
+                .collect();
+            if shared.is_empty() && !items_a.is_empty() && !items_b.is_empty() {
+                let never = if list.trigger {
+                    format!("They never {verb_plural} the same {item}")
+                } else {
+                    format!("They share no {item}")
+                };
+                out.push(format!(
+                    "{never}: {} {verb} {}, and {} {verb} {}.",
+                    ca.short,
+                    list_of(&all(items_a)),
+                    cb.short,
+                    list_of(&all(items_b))
                 ));
             } else if !exclusive.is_empty() {
-                items.push(exclusive.join(" "));
+                out.push(exclusive.join(" "));
             }
         }
     }
-    items
+    out
+}
+
+/// The items of `x` that `y` does not have.
+fn only<'a>(x: &'a [String], y: &[String]) -> Vec<&'a String> {
+    x.iter().filter(|c| !y.contains(c)).collect()
+}
+
+fn all(items: &[String]) -> Vec<&String> {
+    items.iter().collect()
+}
+
+/// How two codes differ in a choice or value fact, when they do.
+fn fact_difference(p: &Protocol, field: usize, a: CodeId, b: CodeId) -> Option<String> {
+    let fact = &p.facts[field];
+    let (va, vb) = (
+        p.code(a).facts[field].as_ref()?,
+        p.code(b).facts[field].as_ref()?,
+    );
+    if va == vb {
+        return None;
+    }
+    let (ca, cb) = (&p.code(a).short, &p.code(b).short);
+    match (&fact.kind, va, vb) {
+        (FactKind::Choice(choices), FactValue::Choice(x), FactValue::Choice(y)) => Some(format!(
+            "{ca} {}, whereas {cb} {}.",
+            choices[*x].says, choices[*y].says
+        )),
+        (FactKind::Value { says: Some(says) }, FactValue::Value(x), FactValue::Value(y)) => {
+            Some(format!(
+                "{ca} {}, whereas {cb} {}.",
+                says.replace("{value}", x),
+                says.replace("{value}", y)
+            ))
+        }
+        (FactKind::Value { says: None }, FactValue::Value(x), FactValue::Value(y)) => {
+            Some(format!("{}: {x} for {ca}, and {y} for {cb}.", fact.label))
+        }
+        _ => None,
+    }
 }
 
 /// "a standard reply (RFC 959 §4.2.1)".
-fn standing_phrase(code: &Code) -> String {
-    let what = match (code.kind, code.status) {
-        (Kind::ClientError, _) => "a client-side error number".to_string(),
-        (Kind::Reply, Status::NonStandard) => {
-            "a non-standard reply that no RFC defines".to_string()
+fn standing_phrase(p: &Protocol, code: &Code) -> String {
+    let v = &p.vocabulary;
+    let what = match (code.origin, code.status, &v.local) {
+        (Origin::Local, _, Some(local)) => local.clone(),
+        (_, Status::NonStandard, _) => {
+            format!("a non-standard {} that no {} defines", v.reply, v.spec)
         }
-        (Kind::Reply, status) => format!("{} {} reply", article(status.as_str()), status.as_str()),
+        (_, status, _) => format!(
+            "{} {} {}",
+            article(status.as_str()),
+            status.as_str(),
+            v.reply
+        ),
     };
     match code.specs.first() {
-        Some(spec) if code.status != Status::NonStandard || code.kind == Kind::ClientError => {
+        Some(spec) if code.status != Status::NonStandard || code.origin == Origin::Local => {
             format!("{what} ({spec})")
         }
         _ => what,
@@ -365,27 +492,29 @@ fn document(spec: &str) -> &str {
     spec.split('§').next().unwrap_or(spec).trim()
 }
 
-fn standing(ca: &Code, cb: &Code) -> String {
-    let same_document = match (ca.specs.first(), cb.specs.first()) {
-        (Some(x), Some(y)) => document(x) == document(y),
-        _ => false,
-    };
-    if ca.status == cb.status
+fn standing(p: &Protocol, ca: &Code, cb: &Code) -> String {
+    let alike = ca.status == cb.status
         && ca.status != Status::NonStandard
-        && ca.kind == Kind::Reply
-        && cb.kind == Kind::Reply
-        && same_document
-    {
-        let doc = ca.specs.first().map(|s| document(s)).unwrap_or_default();
-        format!("Both are {} replies defined in {doc}.", ca.status)
-    } else {
-        format!(
+        && ca.origin == Origin::Peer
+        && cb.origin == Origin::Peer;
+    match (ca.specs.first(), cb.specs.first()) {
+        (Some(x), Some(y)) if alike && document(x) == document(y) => format!(
+            "Both are {} {} defined in {}.",
+            ca.status,
+            p.vocabulary.replies,
+            document(x)
+        ),
+        (Some(x), Some(y)) if alike => format!(
+            "Both are {} {}: {} is defined in {x}, and {} in {y}.",
+            ca.status, p.vocabulary.replies, ca.short, cb.short
+        ),
+        _ => format!(
             "{} is {}, whereas {} is {}.",
-            ca.code,
-            standing_phrase(ca),
-            cb.code,
-            standing_phrase(cb)
-        )
+            ca.short,
+            standing_phrase(p, ca),
+            cb.short,
+            standing_phrase(p, cb)
+        ),
     }
 }
 
@@ -395,7 +524,7 @@ pub struct Which {
     pub text: String,
 }
 
-/// When each code applies, and how to tell them apart when the same command can get either.
+/// When each code applies, and how to tell them apart.
 pub fn which(p: &Protocol, a: CodeId, b: CodeId) -> (Vec<Which>, String) {
     let sides = [a, b]
         .into_iter()
@@ -408,61 +537,110 @@ pub fn which(p: &Protocol, a: CodeId, b: CodeId) -> (Vec<Which>, String) {
         })
         .collect();
     let (ca, cb) = (p.code(a), p.code(b));
-    let shared: Vec<&String> = ca
-        .returned_by
-        .iter()
-        .filter(|c| cb.returned_by.contains(c))
-        .collect();
-    let rule = if ca.kind != cb.kind {
-        let (client, reply) = if ca.kind == Kind::ClientError {
+    let v = &p.vocabulary;
+    let rule = if ca.origin != cb.origin {
+        let (local, peer) = if ca.origin == Origin::Local {
             (ca, cb)
         } else {
             (cb, ca)
         };
+        let being = v.local.as_deref().unwrap_or("reported on this side");
         format!(
-            "If the number arrived as a reply line from the server, it is {}; if the client showed {} without a reply from the server, the problem lies in the network connection itself, not in anything the server answered.",
-            reply.code, client.code
+            "If the number came from the {}, it is {}; {} never does, being {being}.",
+            v.sender, peer.short, local.short
         )
-    } else if ca.returned_by.is_empty() || cb.returned_by.is_empty() {
-        let unlisted: Vec<String> = [ca, cb]
-            .iter()
-            .filter(|c| c.returned_by.is_empty())
-            .map(|c| c.code.clone())
-            .collect();
-        format!(
-            "The command tables do not list {} for any command, so the command you sent does not settle which one you have; the number in the reply does.",
-            join(&unlisted)
-        )
-    } else if !shared.is_empty() && ca.class != cb.class {
-        format!(
-            "When a reply to {} is one of these two, the first digit settles which case you are in: {} for {} and {} for {}.",
-            command_list_with(&shared, "or"),
-            first_digit_name(ca),
-            ca.code,
-            first_digit_name(cb),
-            cb.code
-        )
-    } else if !shared.is_empty() {
-        format!(
-            "When a reply to {} is one of these two, read the whole code: both start with {}, and the last digits name the situation.",
-            command_list_with(&shared, "or"),
-            first_digit_name(ca)
-        )
+    } else if let Some((field, list)) = p.trigger() {
+        trigger_rule(p, list, field, a, b)
     } else {
-        format!(
-            "The command you sent is the first clue: {} and {} never answer the same command.",
-            ca.code, cb.code
-        )
+        class_rule(p, a, b)
     };
     (sides, rule)
 }
 
-fn first_digit_name(code: &Code) -> String {
-    code.code
-        .chars()
-        .next()
-        .map(String::from)
-        .unwrap_or_default()
+/// How the code tells two codes apart that answer the same things, or how what was sent does.
+fn trigger_rule(p: &Protocol, list: &ListField, field: usize, a: CodeId, b: CodeId) -> String {
+    let (ca, cb) = (p.code(a), p.code(b));
+    let (items_a, items_b) = (p.items(a, field), p.items(b, field));
+    let shared = p.shared_items(a, b, field);
+    let v = &p.vocabulary;
+    let item = &list.item;
+    if items_a.is_empty() || items_b.is_empty() {
+        let unlisted: Vec<String> = [(ca, items_a), (cb, items_b)]
+            .iter()
+            .filter(|(_, items)| items.is_empty())
+            .map(|(c, _)| c.short.clone())
+            .collect();
+        return format!(
+            "No {item} is listed for {}, so the {item} you sent does not settle which one you have; the {} itself does.",
+            join_with(&unlisted, "or"),
+            v.code
+        );
+    }
+    if shared.is_empty() {
+        return format!(
+            "The {item} you sent is the first clue: {} and {} never {} the same {item}.",
+            ca.short, cb.short, list.verb_plural
+        );
+    }
+    let to = item_list(list, &shared, "or");
+    let by_digit = p.classes_by_digit();
+    match (ca.class == cb.class, by_digit) {
+        (false, true) => format!(
+            "When a {} to {to} is one of these two, the {} settles which case you are in: {} for {} and {} for {}.",
+            v.reply,
+            p.scheme.class_position(),
+            p.scheme.class_part(&ca.code).unwrap_or_default(),
+            ca.short,
+            p.scheme.class_part(&cb.code).unwrap_or_default(),
+            cb.short
+        ),
+        (false, false) => format!(
+            "When a {} to {to} is one of these two, its class settles which case you are in: {} for {} and {} for {}.",
+            v.reply,
+            class_label(p, a),
+            ca.short,
+            class_label(p, b),
+            cb.short
+        ),
+        (true, true) => format!(
+            "When a {} to {to} is one of these two, read the whole code: both start with {}, and the rest of it names the situation.",
+            v.reply,
+            p.scheme.class_part(&ca.code).unwrap_or_default()
+        ),
+        (true, false) => format!(
+            "When a {} to {to} is one of these two, only the {} itself says which situation you are in.",
+            v.reply, v.code
+        ),
+    }
+}
+
+fn class_label(p: &Protocol, id: CodeId) -> String {
+    p.class_of(id)
+        .map(|c| c.label.clone())
+        .unwrap_or_else(|| "no class".to_string())
+}
+
+/// How two codes of a protocol with nothing that triggers them are told apart.
+fn class_rule(p: &Protocol, a: CodeId, b: CodeId) -> String {
+    let (ca, cb) = (p.code(a), p.code(b));
+    match (p.class_of(a), p.class_of(b)) {
+        (Some(_), Some(_)) if ca.class != cb.class && p.classes_by_digit() => format!(
+            "The {} tells them apart at a glance: {} for {} and {} for {}.",
+            p.scheme.class_position(),
+            p.scheme.class_part(&ca.code).unwrap_or_default(),
+            ca.short,
+            p.scheme.class_part(&cb.code).unwrap_or_default(),
+            cb.short
+        ),
+        (Some(x), Some(y)) if ca.class != cb.class => format!(
+            "Their classes tell them apart: {} is in {} and {} in {}.",
+            ca.short, x.label, cb.short, y.label
+        ),
+        _ => format!(
+            "Only the {} itself tells them apart, so read it exactly: {} and {} report different situations, as described above.",
+            p.vocabulary.code, ca.short, cb.short
+        ),
+    }
 }
 
 /// Problems a careful reader would notice in generated or written text: doubled words and

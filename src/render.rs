@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::catalog::{Catalog, Class, CodeId, Kind, Protocol};
+use crate::catalog::{Catalog, CodeId, Form, Protocol};
 use crate::compare::{Pair, Relevance};
 use crate::dates::Date;
 use crate::error::{Error, Result};
@@ -74,7 +74,7 @@ impl PageList {
         let mut len = fixed.len();
         let mut pairs = Vec::new();
         for (pi, p) in catalog.protocols.iter().enumerate() {
-            pairs.push((pi, len, p.codes.len()));
+            pairs.push((pi, len, p.paired));
             len += p.pair_count();
         }
         PageList { fixed, pairs, len }
@@ -122,7 +122,7 @@ impl PageRef {
         match rest.split_once("-vs-") {
             None => p.find(rest).map(|id| PageRef::Code(pi, id)),
             Some((a, b)) => Pair::new(p.find(a)?, p.find(b)?)
-                .filter(|pair| p.code(pair.low()).code == a)
+                .filter(|pair| p.code(pair.low()).slug == a && pair.high().0 < p.paired)
                 .map(|pair| PageRef::Pair(pi, pair)),
         }
     }
@@ -135,7 +135,7 @@ impl PageRef {
             PageRef::Protocol(pi) => Some(format!("{}/", catalog.protocols[pi].slug)),
             PageRef::Code(pi, id) => {
                 let p = &catalog.protocols[pi];
-                Some(format!("{}/{}/", p.slug, p.code(id).code))
+                Some(format!("{}/{}/", p.slug, p.code(id).slug))
             }
             PageRef::Pair(pi, pair) => {
                 let p = &catalog.protocols[pi];
@@ -150,6 +150,17 @@ impl PageRef {
         match self.dir(catalog) {
             Some(dir) => format!("{dir}index.html"),
             None => "404.html".to_string(),
+        }
+    }
+
+    /// The template the page is rendered from.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageRef::Home => "index.html",
+            PageRef::Protocol(_) => "protocol.html",
+            PageRef::Code(..) => "code.html",
+            PageRef::Pair(..) => "compare.html",
+            PageRef::NotFound => "404.html",
         }
     }
 
@@ -289,7 +300,7 @@ struct CodeLink<'a> {
 
 #[derive(Serialize)]
 struct ClassView<'a> {
-    label: &'a str,
+    label: String,
     meaning: &'a str,
     client_action: &'a str,
     codes: Vec<CodeLink<'a>>,
@@ -302,15 +313,17 @@ struct SectionView<'a> {
     html: &'a str,
 }
 
-#[derive(Serialize)]
+/// A row of a code's facts; `None` where the code has no value for it.
+#[derive(Serialize, Clone)]
 struct Fact {
-    label: &'static str,
-    value: String,
+    label: String,
+    value: Option<String>,
 }
 
 #[derive(Serialize)]
 struct CodeView<'a> {
     code: &'a str,
+    slug: &'a str,
     name: &'a str,
     label: String,
     summary: &'a str,
@@ -331,8 +344,8 @@ struct Picker<'a> {
 
 #[derive(Serialize)]
 struct CodeOption<'a> {
-    code: &'a str,
-    name: &'a str,
+    slug: &'a str,
+    label: String,
 }
 
 fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
@@ -340,15 +353,17 @@ fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
         protocol: &p.slug,
         name: &p.name,
         codes: p
-            .codes
-            .iter()
-            .map(|c| CodeOption {
-                code: &c.code,
-                name: &c.name,
+            .paired_ids()
+            .map(|id| {
+                let c = p.code(id);
+                CodeOption {
+                    slug: &c.slug,
+                    label: prose::label(c),
+                }
             })
             .collect(),
-        first: &p.code(first).code,
-        second: &p.code(second).code,
+        first: &p.code(first).slug,
+        second: &p.code(second).slug,
     }
 }
 
@@ -361,37 +376,22 @@ struct PairLink {
 /// A row of the side-by-side table; a code without that fact shows a dash.
 #[derive(Serialize)]
 struct Row {
-    label: &'static str,
+    label: String,
     a: String,
     b: String,
 }
 
-/// Merges two codes' facts into rows, in the order facts are listed.
+/// Puts two codes' facts side by side: every row either of them has. Both lists have the same
+/// rows, as one protocol's facts do.
 fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
-    const ORDER: [&str; 7] = [
-        "Class",
-        "What the client does",
-        "Function group",
-        "Status",
-        "Who uses it",
-        "Returned by",
-        "Defined in",
-    ];
-    let value = |facts: &[Fact], label: &str| {
-        facts
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| f.value.clone())
-    };
-    ORDER
-        .iter()
-        .filter_map(|&label| match (value(a, label), value(b, label)) {
-            (None, None) => None,
-            (x, y) => Some(Row {
-                label,
-                a: x.unwrap_or_else(|| "—".to_string()),
-                b: y.unwrap_or_else(|| "—".to_string()),
-            }),
+    let dash = || "—".to_string();
+    a.iter()
+        .zip(b)
+        .filter(|(x, y)| x.value.is_some() || y.value.is_some())
+        .map(|(x, y)| Row {
+            label: x.label.clone(),
+            a: x.value.clone().unwrap_or_else(dash),
+            b: y.value.clone().unwrap_or_else(dash),
         })
         .collect()
 }
@@ -417,6 +417,64 @@ pub struct Renderer<'c> {
     site_value: tera::Value,
     /// Per protocol and code, the facts its side-by-side table rows are made from.
     code_facts: Vec<Vec<Vec<Fact>>>,
+}
+
+// JSON-LD, as borrowed structs that serialize straight to text: a serde_json::Value tree per
+// page cost a quarter of a build's instructions.
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: &'a str,
+}
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+    url: &'a str,
+    name: &'a str,
+    headline: &'a str,
+    description: &'a str,
+    date_modified: &'a str,
+    in_language: &'a str,
+    image: &'a str,
+    publisher: &'a Organization<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    main_entity_of_page: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a Organization<'a>>,
+}
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
+}
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Breadcrumbs<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem<'a>>,
+}
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Page(Page<'a>),
+    Breadcrumbs(Breadcrumbs<'a>),
+}
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
 }
 
 /// Reads a site's templates/ over the defaults and parses them all.
@@ -481,6 +539,7 @@ impl<'c> Renderer<'c> {
                     description: &'a str,
                     language: &'a str,
                     base_url: &'a str,
+                    search_placeholder: String,
                 }
                 let site = &catalog.site;
                 tera::Value::from_serializable(&Site {
@@ -488,6 +547,11 @@ impl<'c> Renderer<'c> {
                     description: &site.description,
                     language: &site.language,
                     base_url: &site.base_url,
+                    search_placeholder: if site.search_examples.is_empty() {
+                        "Search codes and comparisons".to_string()
+                    } else {
+                        format!("Search: {}", site.search_examples.join(", "))
+                    },
                 })
             },
             code_facts: Vec::new(),
@@ -539,7 +603,8 @@ impl<'c> Renderer<'c> {
     }
 
     /// The search index: every code of every protocol, as a classic script that sets
-    /// `window.statusrefIndex`. Pairs need no entries: the script composes them from two codes.
+    /// `window.statusrefIndex`. Pairs need no entries: the script composes them from two codes,
+    /// in the order of each code's rank, which is its place in the protocol's order.
     pub fn search_index(&self) -> String {
         #[derive(Serialize)]
         struct ProtocolEntry<'a> {
@@ -548,36 +613,52 @@ impl<'c> Renderer<'c> {
         }
         #[derive(Serialize)]
         struct CodeEntry<'a> {
+            /// Protocol slug, code as written, URL segment, rank, label, summary.
             p: &'a str,
             c: &'a str,
-            n: &'a str,
+            u: &'a str,
+            r: usize,
+            n: String,
             s: &'a str,
+            /// Other words that find it: former names, a named code's number.
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            a: Vec<String>,
+            /// Set for a range page, which has no comparisons.
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            x: bool,
         }
         #[derive(Serialize)]
         struct Index<'a> {
             protocols: Vec<ProtocolEntry<'a>>,
             codes: Vec<CodeEntry<'a>>,
         }
+        let protocols = &self.catalog.protocols;
         let index = Index {
-            protocols: self
-                .catalog
-                .protocols
+            protocols: protocols
                 .iter()
                 .map(|p| ProtocolEntry {
                     slug: &p.slug,
                     name: &p.name,
                 })
                 .collect(),
-            codes: self
-                .catalog
-                .protocols
+            codes: protocols
                 .iter()
                 .flat_map(|p| {
-                    p.codes.iter().map(move |c| CodeEntry {
-                        p: &p.slug,
-                        c: &c.code,
-                        n: &c.name,
-                        s: &c.summary,
+                    p.codes.iter().enumerate().map(move |(rank, c)| {
+                        let mut also = c.former_names.clone();
+                        if p.scheme.form == Form::Named {
+                            also.extend(c.number.map(|n| n.to_string()));
+                        }
+                        CodeEntry {
+                            p: &p.slug,
+                            c: &c.code,
+                            u: &c.slug,
+                            r: rank,
+                            n: prose::label(c),
+                            s: &c.summary,
+                            a: also,
+                            x: c.is_range,
+                        }
                     })
                 })
                 .collect(),
@@ -588,12 +669,13 @@ impl<'c> Renderer<'c> {
 
     /// Renders one page into `out`.
     pub fn render(&self, page: PageRef, out: &mut Vec<u8>) -> Result<()> {
-        let (template, context) = match page {
-            PageRef::Home => ("index.html", self.home()),
-            PageRef::Protocol(pi) => ("protocol.html", self.protocol(pi)),
-            PageRef::Code(pi, id) => ("code.html", self.code(pi, id)),
-            PageRef::Pair(pi, pair) => ("compare.html", self.pair(pi, pair)),
-            PageRef::NotFound => ("404.html", self.not_found()),
+        let template = page.template();
+        let context = match page {
+            PageRef::Home => self.home(),
+            PageRef::Protocol(pi) => self.protocol(pi),
+            PageRef::Code(pi, id) => self.code(pi, id),
+            PageRef::Pair(pi, pair) => self.pair(pi, pair),
+            PageRef::NotFound => self.not_found(),
         };
         let context = context.map_err(|e| {
             Error::template(
@@ -666,63 +748,6 @@ impl<'c> Renderer<'c> {
 
     /// The page as schema.org sees it, plus the breadcrumb trail shown on the page.
     fn json_ld(&self, dir: &str, head: &Head, image: &str) -> String {
-        // Borrowed structs serialize straight to text; a serde_json::Value tree per page cost a
-        // quarter of a build's instructions.
-        #[derive(Serialize)]
-        struct Organization<'a> {
-            #[serde(rename = "@type")]
-            kind: &'static str,
-            name: &'a str,
-            url: &'a str,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Page<'a> {
-            #[serde(rename = "@type")]
-            kind: &'a str,
-            #[serde(rename = "@id")]
-            id: &'a str,
-            url: &'a str,
-            name: &'a str,
-            headline: &'a str,
-            description: &'a str,
-            date_modified: &'a str,
-            in_language: &'a str,
-            image: &'a str,
-            publisher: &'a Organization<'a>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            main_entity_of_page: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            author: Option<&'a Organization<'a>>,
-        }
-        #[derive(Serialize)]
-        struct ListItem<'a> {
-            #[serde(rename = "@type")]
-            kind: &'static str,
-            position: usize,
-            name: &'a str,
-            item: String,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Breadcrumbs<'a> {
-            #[serde(rename = "@type")]
-            kind: &'static str,
-            item_list_element: Vec<ListItem<'a>>,
-        }
-        #[derive(Serialize)]
-        #[serde(untagged)]
-        enum Node<'a> {
-            Page(Page<'a>),
-            Breadcrumbs(Breadcrumbs<'a>),
-        }
-        #[derive(Serialize)]
-        struct Document<'a> {
-            #[serde(rename = "@context")]
-            context: &'static str,
-            #[serde(rename = "@graph")]
-            graph: Vec<Node<'a>>,
-        }
         let site = self.site();
         let url = self.links.canonical(dir);
         let home = self.links.canonical("");
@@ -770,13 +795,7 @@ impl<'c> Renderer<'c> {
             context: "https://schema.org",
             graph,
         };
-        // "</" would end the script element early.
-        let json = serde_json::to_string(&document).unwrap_or_default();
-        if json.contains("</") {
-            json.replace("</", "<\\/")
-        } else {
-            json
-        }
+        script_safe(serde_json::to_string(&document).unwrap_or_default())
     }
 
     /// When what a page shows last changed: the newest of the files it is made from.
@@ -815,10 +834,13 @@ impl<'c> Renderer<'c> {
             code: &code.code,
             name: &code.name,
             summary: &code.summary,
-            href: self
-                .links
-                .href(Some(from), &format!("{}/{}/", p.slug, code.code)),
+            href: self.code_href(from, p, id),
         }
+    }
+
+    fn code_href(&self, from: &str, p: &Protocol, id: CodeId) -> String {
+        self.links
+            .href(Some(from), &[&p.slug, "/", &p.code(id).slug, "/"].concat())
     }
 
     fn home(&self) -> tera::TeraResult<Context> {
@@ -828,6 +850,7 @@ impl<'c> Renderer<'c> {
             full_name: &'a str,
             summary: &'a str,
             codes: usize,
+            codes_word: &'a str,
             pairs: usize,
             href: String,
         }
@@ -840,6 +863,7 @@ impl<'c> Renderer<'c> {
                 full_name: &p.full_name,
                 summary: &p.summary,
                 codes: p.codes.len(),
+                codes_word: &p.vocabulary.codes,
                 pairs: p.pair_count(),
                 href: self.links.href(Some(""), &format!("{}/", p.slug)),
             })
@@ -849,7 +873,7 @@ impl<'c> Renderer<'c> {
             Some(""),
             Head {
                 title: format!(
-                    "{}: protocol reply codes explained and compared",
+                    "{}: protocol status and reply codes explained and compared",
                     site.title
                 ),
                 headline: site.title.clone(),
@@ -877,41 +901,60 @@ impl<'c> Renderer<'c> {
         self.context(meta, Home { protocols, bundle })
     }
 
-    fn protocol(&self, pi: usize) -> tera::TeraResult<Context> {
-        let p = &self.catalog.protocols[pi];
-        let dir = format!("{}/", p.slug);
-        let classes: Vec<ClassView> = p
-            .classes
+    /// The protocol's codes by class; a protocol without classes has one list of them all.
+    fn class_views<'a>(&self, dir: &str, p: &'a Protocol) -> Vec<ClassView<'a>> {
+        if p.classes.is_empty() {
+            return vec![ClassView {
+                label: capitalized(&p.vocabulary.codes),
+                meaning: "",
+                client_action: "",
+                codes: p.ids().map(|id| self.code_link(dir, p, id)).collect(),
+            }];
+        }
+        p.classes
             .iter()
             .enumerate()
             .map(|(ci, class)| ClassView {
-                label: &class.label,
+                label: class.label.clone(),
                 meaning: &class.meaning,
-                client_action: &class.client_action,
+                client_action: class.client_action.as_deref().unwrap_or(""),
                 codes: p
                     .ids()
-                    .filter(|&id| p.code(id).class == ci)
-                    .map(|id| self.code_link(&dir, p, id))
+                    .filter(|&id| p.code(id).class == Some(ci))
+                    .map(|id| self.code_link(dir, p, id))
                     .collect(),
             })
             .filter(|c| !c.codes.is_empty())
-            .collect();
+            .collect()
+    }
+
+    fn protocol(&self, pi: usize) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let dir = format!("{}/", p.slug);
+        let classes = self.class_views(&dir, p);
+        let codes_title = title_case(&p.vocabulary.codes);
         let title = format!(
-            "{} Reply Codes: All {} Explained and Compared",
+            "{} {codes_title}: All {} Explained and Compared",
             p.name,
             p.codes.len()
         );
+        let by_class = if p.classes.is_empty() {
+            ""
+        } else {
+            " by class"
+        };
         let description = format!(
-            "All {} {} reply codes explained by class, with what each means, when you see it and how to fix it, and {} side-by-side comparisons.",
+            "All {} {} {} explained{by_class}, with what each means, when you see it and how to fix it, and {} side-by-side comparisons.",
             p.codes.len(),
             p.name,
+            p.vocabulary.codes,
             p.pair_count()
         );
         let meta = self.meta(
             Some(&dir),
             Head {
                 title,
-                headline: format!("{} reply codes", p.name),
+                headline: format!("{} {}", p.name, p.vocabulary.codes),
                 description,
                 trail: vec![(p.name.clone(), dir.clone())],
                 schema: "CollectionPage",
@@ -926,6 +969,7 @@ impl<'c> Renderer<'c> {
             summary: &'a str,
             specs: &'a [String],
             codes: usize,
+            codes_word: &'a str,
             pairs: usize,
             classes: Vec<ClassView<'a>>,
             picker: Option<Picker<'a>>,
@@ -938,61 +982,72 @@ impl<'c> Renderer<'c> {
                 summary: &p.summary,
                 specs: &p.specs,
                 codes: p.codes.len(),
+                codes_word: &p.vocabulary.codes,
                 pairs: p.pair_count(),
                 classes,
-                picker: (p.codes.len() >= 2).then(|| picker(p, CodeId(0), CodeId(1))),
+                picker: (p.paired >= 2).then(|| picker(p, CodeId(0), CodeId(1))),
             },
         )
     }
 
+    /// The rows of a code's facts, the same rows for every code of the protocol: the built-in
+    /// ones, then the protocol's fact fields, then where the code is defined.
     fn facts(&self, p: &Protocol, id: CodeId) -> Vec<Fact> {
         let code = p.code(id);
-        let class: &Class = p.class_of(id);
-        let mut facts = vec![Fact {
-            label: "Class",
-            value: match code.kind {
-                Kind::Reply => class.label.clone(),
-                Kind::ClientError => {
-                    "None: an error the client reports, not a server reply".to_string()
-                }
-            },
-        }];
-        facts.push(Fact {
-            label: "What the client does",
-            value: prose::client_action(p, id),
-        });
-        if let Some(group) = p.group_of(id) {
-            facts.push(Fact {
-                label: "Function group",
-                value: group.label.clone(),
-            });
+        let v = &p.vocabulary;
+        let fact = |label: String, value: Option<String>| Fact { label, value };
+        let mut facts = Vec::new();
+        if p.scheme.form == Form::Named {
+            facts.push(fact(
+                "Number".to_string(),
+                code.number.map(|n| n.to_string()),
+            ));
         }
-        facts.push(Fact {
-            label: "Status",
-            value: code.status.as_str().to_string(),
-        });
-        if let Some(used_by) = &code.used_by {
-            facts.push(Fact {
-                label: "Who uses it",
-                value: used_by.clone(),
-            });
+        if !p.classes.is_empty() {
+            facts.push(fact(
+                "Class".to_string(),
+                p.class_of(id).map(|c| c.label.clone()),
+            ));
         }
-        facts.push(Fact {
-            label: "Returned by",
-            value: if code.returned_by.is_empty() {
-                "No command".to_string()
-            } else {
-                code.returned_by.join(", ")
-            },
-        });
-        facts.push(Fact {
-            label: "Defined in",
-            value: if code.specs.is_empty() {
+        facts.push(fact(
+            format!("What the {} does", v.receiver),
+            Some(prose::client_action(p, id)),
+        ));
+        if !p.groups.is_empty() {
+            facts.push(fact(
+                capitalized(&v.group),
+                p.group_of(id).map(|g| g.label.clone()),
+            ));
+        }
+        facts.push(fact(
+            "Status".to_string(),
+            Some(code.status.as_str().to_string()),
+        ));
+        if !code.former_names.is_empty() {
+            facts.push(fact(
+                "Former names".to_string(),
+                Some(code.former_names.join("; ")),
+            ));
+        }
+        facts.push(fact("Who uses it".to_string(), code.used_by.clone()));
+        for (field, declared) in p.facts.iter().enumerate() {
+            // A list says what a code without items means ("No command"); another kind of fact
+            // a code leaves out is not shown for it.
+            let value = code.facts[field].as_ref();
+            let shown = value.is_some() || declared.list().is_some();
+            facts.push(fact(
+                declared.label.clone(),
+                shown.then(|| declared.cell(value)),
+            ));
+        }
+        facts.push(fact(
+            "Defined in".to_string(),
+            Some(if code.specs.is_empty() {
                 "No specification".to_string()
             } else {
                 code.specs.join("; ")
-            },
-        });
+            }),
+        ));
         facts
     }
 
@@ -1000,43 +1055,50 @@ impl<'c> Renderer<'c> {
         let code = p.code(id);
         CodeView {
             code: &code.code,
+            slug: &code.slug,
             name: &code.name,
             label: prose::label(code),
             summary: &code.summary,
-            href: self
-                .links
-                .href(Some(from), &format!("{}/{}/", p.slug, code.code)),
-            facts: self.facts(p, id),
+            href: self.code_href(from, p, id),
+            facts: self.code_facts[self.protocol_index(p)][id.0]
+                .iter()
+                .filter(|f| f.value.is_some())
+                .cloned()
+                .collect(),
             sections: code
                 .sections
                 .iter()
                 .map(|s| SectionView {
                     title: &s.title,
-                    id: format!("{}-{}", code.code, slugify(&s.title)),
+                    id: format!("{}-{}", code.slug, slugify(&s.title)),
                     html: if nested { &s.html_nested } else { &s.html },
                 })
                 .collect(),
         }
     }
 
+    fn protocol_index(&self, p: &Protocol) -> usize {
+        self.catalog
+            .protocols
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .unwrap_or_default()
+    }
+
     fn pair_link(&self, from: &str, p: &Protocol, pair: Pair) -> PairLink {
         let (low, high) = (p.code(pair.low()), p.code(pair.high()));
         PairLink {
-            text: [
-                &low.code, " ", &low.name, " vs ", &high.code, " ", &high.name,
-            ]
-            .concat(),
-            href: self.links.href(
-                Some(from),
-                &[&p.slug, "/", &low.code, "-vs-", &high.code, "/"].concat(),
-            ),
+            text: [prose::label(low), " vs ".to_string(), prose::label(high)].concat(),
+            href: self
+                .links
+                .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
         }
     }
 
     fn code(&self, pi: usize, id: CodeId) -> tera::TeraResult<Context> {
         let p = &self.catalog.protocols[pi];
         let code = p.code(id);
-        let dir = format!("{}/{}/", p.slug, code.code);
+        let dir = format!("{}/{}/", p.slug, code.slug);
         let comparisons: Vec<PairLink> = self.relevance[pi]
             .comparisons_of(id)
             .map(|pair| self.pair_link(&dir, p, pair))
@@ -1063,6 +1125,7 @@ impl<'c> Renderer<'c> {
             code: CodeView<'a>,
             comparisons: Vec<PairLink>,
             protocol: &'a str,
+            codes_word: &'a str,
             picker: Option<Picker<'a>>,
         }
         self.context(
@@ -1072,6 +1135,7 @@ impl<'c> Renderer<'c> {
                 code: self.code_view(&dir, p, id, false),
                 comparisons,
                 protocol: &p.name,
+                codes_word: &p.vocabulary.codes,
                 picker: self.relevance[pi].comparisons_of(id).next().map(|closest| {
                     let other = if closest.low() == id {
                         closest.high()
@@ -1155,11 +1219,20 @@ impl<'c> Renderer<'c> {
         #[derive(Serialize)]
         struct ProtocolLink<'a> {
             name: &'a str,
+            codes_word: &'a str,
             href: String,
+        }
+        /// A comparison page's address, to show how they are written.
+        #[derive(Serialize)]
+        struct Example {
+            path: String,
+            low: String,
+            high: String,
         }
         #[derive(Serialize)]
         struct NotFound<'a> {
             protocols: Vec<ProtocolLink<'a>>,
+            example: Option<Example>,
         }
         let protocols = self
             .catalog
@@ -1167,23 +1240,69 @@ impl<'c> Renderer<'c> {
             .iter()
             .map(|p| ProtocolLink {
                 name: &p.name,
+                codes_word: &p.vocabulary.codes,
                 href: self.links.href(None, &format!("{}/", p.slug)),
             })
             .collect();
+        let example = self
+            .catalog
+            .protocols
+            .iter()
+            .find(|p| p.paired >= 2)
+            .map(|p| {
+                let pair = self.relevance[self.protocol_index(p)]
+                    .comparisons_of(CodeId(0))
+                    .next()
+                    .unwrap_or_else(|| crate::compare::pair_at(p.paired, 0));
+                Example {
+                    path: format!("/{}/{}/", p.slug, pair.slug(p)),
+                    low: p.code(pair.low()).code.clone(),
+                    high: p.code(pair.high()).code.clone(),
+                }
+            });
         let meta = self.meta(
             None,
             Head {
                 title: "Page Not Found".to_string(),
                 headline: "Page not found".to_string(),
-                description: "There is no page at this address. Find the reply code you need through the list of protocols on this page.".to_string(),
+                description: "There is no page at this address. Find the code you need through the list of protocols on this page.".to_string(),
                 trail: vec![],
                 schema: "WebPage",
                 kind: "404",
                 modified: self.modified(PageRef::NotFound),
             },
         );
-        self.context(meta, NotFound { protocols })
+        self.context(meta, NotFound { protocols, example })
     }
+}
+
+/// "reply codes" → "Reply codes", for a label that starts a line.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "reply codes" → "Reply Codes", for titles; words already in capitals stay as they are.
+fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(capitalized)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// JSON made safe to place inside a script element: `<`, `>` and `&` written as JSON escapes,
+/// so that no text from content can end the element (`</script>`) or open a comment (`<!--`)
+/// that swallows the rest of the page.
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// An HTML id from a section title: "When you see it" → "when-you-see-it".

@@ -18,38 +18,52 @@
     return null;
   }
 
-  function findCode(slug, code) {
+  // A code of a protocol by its page's URL segment or as it is written, in any case.
+  function findCode(slug, token) {
+    var t = token.toLowerCase();
     for (var i = 0; i < index.codes.length; i++) {
       var c = index.codes[i];
-      if (c.p === slug && c.c === code) return c;
+      if (c.p === slug && (c.u === t || c.c.toLowerCase() === t)) return c;
     }
     return null;
   }
 
-  // The only page of a pair: lower code first, by number.
-  function pairPath(slug, x, y) {
-    var lo = Number(x) < Number(y) ? x : y;
-    var hi = lo === x ? y : x;
-    return slug + '/' + lo + '-vs-' + hi + '/';
+  // The only page of a pair: the code that comes first in the protocol's order, then the other.
+  // Both codes are index entries; the rank is the build's own order, so no rule is repeated here.
+  function pairPath(slug, a, b) {
+    var lo = a.r < b.r ? a : b, hi = lo === a ? b : a;
+    return slug + '/' + lo.u + '-vs-' + hi.u + '/';
   }
 
+  // Words of a query or a text. Dots and underscores stay inside a word, so that 5.7.1 and
+  // DEADLINE_EXCEEDED are one word each; a dot that ends a sentence does not.
   function words(text) {
-    return text.toLowerCase().split(/[^a-z0-9']+/).filter(function (w) { return w.length > 0; });
+    return text.toLowerCase().split(/[^a-z0-9'._]+/).map(function (w) {
+      return w.replace(/^[._']+|[._']+$/g, '');
+    }).filter(function (w) { return w.length > 0; });
   }
 
-  // "211 vs 503", "211 503", "211-vs-503", "211, 503": every protocol that has both codes.
+  // Two codes in one query: "211 vs 503", "211 503", "211-vs-503", "211, 503", "211/503".
+  function pairTokens(query) {
+    var parts = query.trim().split(/\s*-vs-\s*|\s+(?:vs\.?|versus|v)\s+|\s*[,\/]\s*|\s+/i);
+    if (parts.length === 2 && parts[0] && parts[1]) return parts;
+    var m = /^\s*(\d+)-(\d+)\s*$/.exec(query);
+    return m ? [m[1], m[2]] : null;
+  }
+
+  // Every protocol that has both codes of the query, as its comparison.
   function pairResults(query) {
-    var m = /^\s*(\d{3,5})\s*(?:vs\.?|versus|v|-vs-|-|,|\/)?\s*(\d{3,5})\s*$/i.exec(query);
-    if (!m || m[1] === m[2]) return [];
+    var tokens = pairTokens(query);
+    if (!tokens) return [];
     var out = [];
     index.protocols.forEach(function (p) {
-      var a = findCode(p.slug, m[1]), b = findCode(p.slug, m[2]);
-      if (a && b) {
-        var lo = Number(a.c) < Number(b.c) ? a : b, hi = lo === a ? b : a;
+      var a = findCode(p.slug, tokens[0]), b = findCode(p.slug, tokens[1]);
+      if (a && b && a !== b && !a.x && !b.x) {
+        var lo = a.r < b.r ? a : b, hi = lo === a ? b : a;
         out.push({
-          title: p.name + ' ' + lo.c + ' ' + lo.n + ' vs ' + hi.c + ' ' + hi.n,
+          title: p.name + ' ' + lo.n + ' vs ' + hi.n,
           detail: 'Comparison',
-          path: pairPath(p.slug, a.c, b.c),
+          path: pairPath(p.slug, a, b),
         });
       }
     });
@@ -61,11 +75,13 @@
     if (terms.length === 0) return [];
     var scored = [];
     index.codes.forEach(function (c) {
-      var name = words(c.n), summary = words(c.s), score = 0;
+      var code = c.c.toLowerCase(), name = words(c.n), summary = words(c.s), score = 0;
+      var also = words((c.a || []).join(' '));
       for (var i = 0; i < terms.length; i++) {
         var t = terms[i], best = 0;
-        if (c.c === t) best = 100;
-        else if (c.c.indexOf(t) === 0) best = 40;
+        if (code === t || c.u === t) best = 100;
+        else if (also.indexOf(t) >= 0) best = 90;
+        else if (code.indexOf(t) === 0) best = 40;
         if (name.indexOf(t) >= 0) best = Math.max(best, 12);
         else if (name.some(function (w) { return w.indexOf(t) === 0; })) best = Math.max(best, 8);
         if (summary.indexOf(t) >= 0) best = Math.max(best, 3);
@@ -75,10 +91,12 @@
       }
       scored.push({ score: score, code: c });
     });
-    scored.sort(function (x, y) { return y.score - x.score || Number(x.code.c) - Number(y.code.c); });
+    scored.sort(function (x, y) {
+      return y.score - x.score || (x.code.p < y.code.p ? -1 : x.code.p > y.code.p ? 1 : x.code.r - y.code.r);
+    });
     return scored.slice(0, 10).map(function (s) {
       var p = protocolOf(s.code.p);
-      return { title: (p ? p.name + ' ' : '') + s.code.c + ' ' + s.code.n, detail: s.code.s, path: s.code.p + '/' + s.code.c + '/' };
+      return { title: (p ? p.name + ' ' : '') + s.code.n, detail: s.code.s, path: s.code.p + '/' + s.code.u + '/' };
     });
   }
 
@@ -156,7 +174,8 @@
     var message = form.querySelector('.picker-message');
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      var a = form.elements.a.value, b = form.elements.b.value;
+      var a = findCode(slug, form.elements.a.value), b = findCode(slug, form.elements.b.value);
+      if (!a || !b) return;
       if (a === b) {
         message.textContent = 'Choose two different codes.';
         return;
@@ -168,10 +187,11 @@
 
   // On the 404 page: a pair written higher code first goes to its one real page.
   function redirectReversedPair() {
-    var m = /\/([a-z0-9-]+)\/(\d+)-vs-(\d+)\/?(?:index\.html)?$/.exec(window.location.pathname);
-    if (!m || Number(m[2]) <= Number(m[3])) return false;
-    if (!findCode(m[1], m[2]) || !findCode(m[1], m[3])) return false;
-    window.location.replace(href(pairPath(m[1], m[2], m[3])));
+    var m = /\/([a-z0-9-]+)\/([^\/]+)-vs-([^\/]+?)\/?(?:index\.html)?$/.exec(window.location.pathname);
+    if (!m) return false;
+    var a = findCode(m[1], decodeURIComponent(m[2])), b = findCode(m[1], decodeURIComponent(m[3]));
+    if (!a || !b || a === b || a.r < b.r) return false;
+    window.location.replace(href(pairPath(m[1], a, b)));
     return true;
   }
 

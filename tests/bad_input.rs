@@ -114,7 +114,7 @@ fn code_without_the_protocols_form() {
         edit(s, "ftp/750.md", "code = \"550\"", "code = \"750\"");
     });
     assert!(
-        err.contains("ftp/750.md:2: `code`: \"750\" does not have this protocol's form"),
+        err.contains("ftp/750.md:2: `code`: \"750\" is in none of FTP's classes"),
         "{err}"
     );
 }

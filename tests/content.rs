@@ -8,7 +8,7 @@ use std::fs;
 
 use common::*;
 use statusref::LinkStyle;
-use statusref::catalog::{Catalog, Kind, Protocol, Status};
+use statusref::catalog::{Catalog, CodeId, FactValue, Origin, Protocol, Status};
 
 /// Replies the tables do not list but an RFC does, with the place that says so.
 const SUPPLEMENTS: &[(&str, &[&str], &str)] = &[(
@@ -66,13 +66,17 @@ fn reference_problems(p: &Protocol) -> Vec<String> {
     let commands = command_table();
     let codes = code_table();
     let mut problems = Vec::new();
-    for code in &p.codes {
+    let (field, _) = p
+        .trigger()
+        .expect("FTP declares the commands that return a reply");
+    for (i, code) in p.codes.iter().enumerate() {
         let c = &code.code;
+        let returned_by = p.items(CodeId(i), field);
         let Some((rfc, class)) = codes.get(c) else {
             problems.push(format!("{c}: not in the reference code list"));
             continue;
         };
-        if code.kind == Kind::Reply && !class.starts_with(&c[..1]) {
+        if code.origin == Origin::Peer && !class.starts_with(&c[..1]) {
             problems.push(format!("{c}: class {class} does not match its first digit"));
         }
         let expected_status = match rfc.as_str() {
@@ -91,7 +95,7 @@ fn reference_problems(p: &Protocol) -> Vec<String> {
         }
         if matches!(code.status, Status::Standard | Status::Extension) {
             let listed = commands.get(c).cloned().unwrap_or_default();
-            for command in &code.returned_by {
+            for command in returned_by {
                 if !listed.contains(command) {
                     problems.push(format!(
                         "{c}: returned_by lists {command}, which the RFC tables do not list for {c}"
@@ -99,7 +103,7 @@ fn reference_problems(p: &Protocol) -> Vec<String> {
                 }
             }
             for command in &listed {
-                if !code.returned_by.contains(command) {
+                if !returned_by.contains(command) {
                     problems.push(format!(
                         "{c}: returned_by leaves out {command}, which the RFC tables list for {c}"
                     ));
@@ -151,7 +155,10 @@ fn the_reference_check_catches_a_wrong_command() {
     let mut p = ftp(&catalog).clone();
     let id = p.find("503").unwrap();
     // The seed pages' slip: 503 does not answer RETR.
-    p.codes[id.0].returned_by.push("RETR".to_string());
+    let (field, _) = p.trigger().unwrap();
+    let mut commands = p.items(id, field).to_vec();
+    commands.push("RETR".to_string());
+    p.codes[id.0].facts[field] = Some(FactValue::List(commands));
     let problems = reference_problems(&p);
     assert_eq!(
         problems,
@@ -199,7 +206,7 @@ fn the_site_has_the_full_ftp_set_and_every_code_page_its_sections() {
             .map(|h| text(&h))
             .collect();
         let is_problem =
-            code.kind == Kind::Reply && matches!(code.code.chars().next(), Some('4' | '5'));
+            code.origin == Origin::Peer && matches!(code.code.chars().next(), Some('4' | '5'));
         if is_problem {
             assert_eq!(
                 sub,
@@ -212,7 +219,7 @@ fn the_site_has_the_full_ftp_set_and_every_code_page_its_sections() {
     let client_errors: Vec<&str> = p
         .codes
         .iter()
-        .filter(|c| c.kind == Kind::ClientError)
+        .filter(|c| c.origin == Origin::Local)
         .map(|c| c.code.as_str())
         .collect();
     assert!(

@@ -18,7 +18,12 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("summary = \"The server refused the command.\"\n".to_string()),
         Just("status = \"standard\"\n".to_string()),
         Just("status = \"non-standard\"\nused_by = \"Some servers send it.\"\n".to_string()),
-        Just("kind = \"client-error\"\n".to_string()),
+        Just("class = \"socket\"\n".to_string()),
+        Just("kind = \"range\"\ncode = \"500-599\"\n".to_string()),
+        Just("variant = \"iis\"\n".to_string()),
+        Just("number = 14\n".to_string()),
+        Just("origin = \"local\"\n".to_string()),
+        Just("returned_by = \"PASS\"\n".to_string()),
         Just("specs = [\"RFC 959 §4.2.1\"]\n".to_string()),
         Just("returned_by = [\"PASS\"]\n".to_string()),
         Just("confused_with = [\"530\", \"503\"]\n".to_string()),
@@ -57,6 +62,7 @@ fn loading_never_panics() {
         .unwrap(),
     )
     .unwrap();
+    let facts: Vec<String> = protocol.facts.iter().map(|f| f.key.clone()).collect();
     let started = Instant::now();
     let mut cases = 0u64;
     // Batches until a minute has passed: the run is long enough to matter, and bounded.
@@ -71,8 +77,12 @@ fn loading_never_panics() {
                 let mut codes = Vec::new();
                 for (name, text) in [("503.md", &first), ("530.md", &second)] {
                     for links in [LinkStyle::Directory, LinkStyle::File] {
-                        let (code, diagnostics) =
-                            statusref::load::parse_code_file(Path::new(name), text, links);
+                        let (code, diagnostics) = statusref::load::parse_code_file(
+                            Path::new(name),
+                            text,
+                            links,
+                            Some(&facts),
+                        );
                         for d in &diagnostics {
                             let _ = d.to_string();
                         }

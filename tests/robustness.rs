@@ -99,7 +99,7 @@ fn a_file_of_fifty_megabytes() {
 fn a_code_written_as_a_path() {
     let err = both(|s| drop_in(s, "dotdot-code.md", "content/ftp/550.md"));
     assert!(
-        err.contains("550.md:2: `code`: \"../../x\" is not a number"),
+        err.contains("550.md:2: `code`: \"../../x\" is not a code of 3 digits"),
         "{err}"
     );
     assert!(
@@ -197,7 +197,21 @@ fn new_writes_a_skeleton_and_refuses_to_overwrite() {
     let unknown = run(&["new", "smtpx", "250"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("known protocols: ftp"));
     let bad = run(&["new", "ftp", "99"]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"99\" is not a FTP code"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"99\" is not an FTP code"));
+    // Neither the protocol nor the code can lead out of content/.
+    for args in [
+        ["new", "../ftp", "504"],
+        ["new", "ftp/..", "504"],
+        ["new", "ftp", "../../504"],
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?}");
+    }
+    let written: Vec<_> = files_under(site.path())
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with("504.md"))
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
 }
 
 #[test]

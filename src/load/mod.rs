@@ -13,11 +13,14 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use toml::Spanned;
 use walkdir::WalkDir;
 
 use crate::dates::{Date, History};
 use crate::error::Diagnostic;
+
+mod front;
+use front::Front;
+pub use front::Raw;
 
 /// How rendered pages link to each other; chosen before loading because markdown is rendered
 /// here, once, with its internal links already resolved.
@@ -55,6 +58,9 @@ pub struct SiteConfig {
     pub base_url: String,
     pub description: String,
     pub language: String,
+    /// What the search box suggests typing, e.g. "503" and "211 vs 503".
+    #[serde(default)]
+    pub search_examples: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -65,69 +71,151 @@ pub struct ProtocolConfig {
     pub full_name: String,
     pub specs: Vec<String>,
     pub summary: String,
-    pub code_digits: usize,
-    pub classes: Vec<DigitMeaning>,
+    pub scheme: SchemeConfig,
+    pub vocabulary: VocabularyConfig,
     #[serde(default)]
-    pub groups: Vec<DigitMeaning>,
+    pub classes: Vec<ClassConfig>,
     #[serde(default)]
-    pub client_errors: Option<ClientErrorConfig>,
+    pub groups: Vec<GroupConfig>,
+    #[serde(default)]
+    pub facts: Vec<FactConfig>,
+    #[serde(default)]
+    pub authoring: AuthoringConfig,
 }
 
-/// What one digit value means: a first digit (class) or a second digit (function group).
+/// How the protocol writes its codes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DigitMeaning {
-    pub digit: String,
+pub struct SchemeConfig {
+    /// "digits" (503), "dotted" (5.7.1) or "named" (UNAVAILABLE, with a `number`).
+    pub form: String,
+    /// digits: how many digits a code has, or at most has when `min_digits` is set.
+    #[serde(default)]
+    pub digits: Option<usize>,
+    #[serde(default)]
+    pub min_digits: Option<usize>,
+    /// dotted: how many numbers a code has.
+    #[serde(default)]
+    pub parts: Option<usize>,
+}
+
+/// The words the generated sentences use for this protocol.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyConfig {
+    pub code: String,
+    pub codes: String,
+    pub reply: String,
+    pub replies: String,
+    pub sender: String,
+    pub receiver: String,
+    pub spec: String,
+    #[serde(default)]
+    pub local: Option<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// A class of codes and how a code is put in it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassConfig {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub digit: Option<String>,
+    #[serde(default)]
+    pub range: Option<[u64; 2]>,
+    #[serde(default)]
+    pub digits: Option<usize>,
+    #[serde(default)]
+    pub origin: Option<String>,
     pub label: String,
     /// A complete sentence.
     pub meaning: String,
-    /// A complete sentence in the imperative, for classes; groups have none.
+    /// A complete sentence in the imperative.
     #[serde(default)]
     pub client_action: Option<String>,
 }
 
-/// Numbers that clients print for their own failures, which a protocol's pages still explain.
+/// What a second digit (or second number) says a code is about.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ClientErrorConfig {
-    pub code_digits: usize,
+pub struct GroupConfig {
+    pub digit: String,
     pub label: String,
+    /// A complete sentence.
     pub meaning: String,
-    pub client_action: String,
 }
 
-/// The keys a code file's front matter may have. Kept beside [`FrontMatter`] so that errors can
-/// suggest the nearest one.
+/// A fact field that code files of this protocol fill in and comparisons compose from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactConfig {
+    pub key: String,
+    pub label: String,
+    /// "list", "choice", "value" or "text".
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// "trigger": the items are what a code answers (commands, request methods).
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub verb: Option<String>,
+    #[serde(default)]
+    pub verb_plural: Option<String>,
+    #[serde(default)]
+    pub none: Option<String>,
+    #[serde(default)]
+    pub allowed: Vec<String>,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    #[serde(default)]
+    pub choices: Vec<ChoiceConfig>,
+    #[serde(default)]
+    pub says: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceConfig {
+    pub value: String,
+    pub label: String,
+    pub says: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoringConfig {
+    /// The `###` headings `statusref new` puts under How to fix.
+    #[serde(default)]
+    pub fix_headings: Vec<String>,
+}
+
+/// The built-in keys of a code file's front matter; a protocol's fact fields come on top.
 pub const FRONT_MATTER_KEYS: &[&str] = &[
     "code",
     "name",
     "summary",
     "status",
     "specs",
-    "returned_by",
     "confused_with",
+    "class",
+    "variant",
+    "number",
+    "origin",
     "kind",
+    "vendor",
+    "former_names",
     "used_by",
     "client_action",
 ];
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    code: Spanned<String>,
-    name: Spanned<String>,
-    summary: Spanned<String>,
-    status: Spanned<String>,
-    specs: Spanned<Vec<String>>,
-    returned_by: Spanned<Vec<String>>,
-    confused_with: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    kind: Option<Spanned<String>>,
-    #[serde(default)]
-    used_by: Option<Spanned<String>>,
-    #[serde(default)]
-    client_action: Option<Spanned<String>>,
-}
 
 /// One `## ` section of a code file, rendered.
 #[derive(Debug, Clone)]
@@ -144,17 +232,24 @@ pub struct Section {
 pub struct CodeSource {
     pub path: PathBuf,
     pub code: Located<String>,
-    pub name: Located<String>,
+    pub name: Option<Located<String>>,
     pub summary: Located<String>,
     pub status: Located<String>,
     pub specs: Located<Vec<String>>,
-    pub returned_by: Located<Vec<String>>,
     pub confused_with: Vec<Located<String>>,
     pub confused_with_line: usize,
+    pub class: Option<Located<String>>,
+    pub variant: Option<Located<String>>,
+    pub number: Option<Located<i64>>,
+    pub origin: Option<Located<String>>,
     pub kind: Option<Located<String>>,
+    pub vendor: Option<Located<String>>,
+    pub former_names: Vec<Located<String>>,
     pub used_by: Option<Located<String>>,
     /// The next step after this code, where it is more specific than its class's.
     pub client_action: Option<Located<String>>,
+    /// The protocol's fact fields, as written, by key.
+    pub facts: Vec<(String, Located<Raw>)>,
     pub sections: Vec<Section>,
     /// Targets of `@` links in the body, for the catalog to check.
     pub links: Vec<Located<String>>,
@@ -299,13 +394,16 @@ fn load_protocol(
         if !contents.is_empty() {
             diagnostics.push(
                 Diagnostic::new(&config_path, "is missing, so the codes in this folder have no protocol")
-                    .hint("create it with slug, name, full_name, specs, summary, code_digits and [[classes]]"),
+                    .hint("create it with slug, name, full_name, specs, summary, [scheme] and [vocabulary]; the README's section on _protocol.toml shows how"),
             );
         }
         return None;
     }
     let config = read_text(&config_path, diagnostics)
         .and_then(|text| parse_toml::<ProtocolConfig>(&text, &config_path, 0, diagnostics));
+    let fact_keys: Option<Vec<String>> = config
+        .as_ref()
+        .map(|c| c.facts.iter().map(|f| f.key.clone()).collect());
 
     let mut codes = Vec::new();
     let mut unreadable_codes = Vec::new();
@@ -338,7 +436,8 @@ fn load_protocol(
                 });
             }
         } else {
-            match text.and_then(|text| load_code(file, &text, links, diagnostics)) {
+            let facts = fact_keys.as_deref();
+            match text.and_then(|text| load_code(file, &text, links, facts, diagnostics)) {
                 Some(code) => codes.push(CodeSource {
                     modified: history.date_of(file),
                     ..code
@@ -502,22 +601,16 @@ fn split_front_matter(text: &str) -> Result<(&str, usize, &str, usize), &'static
     Err("has no closing `+++` line after its front matter")
 }
 
-fn located<T>(spanned: Spanned<T>, text: &str, first_line: usize) -> Located<T> {
-    let line = first_line + line_of(text, spanned.span().start);
-    Located {
-        value: spanned.into_inner(),
-        line,
-    }
-}
-
-/// Parses the text of one code file as `load` does, with the problems it finds.
+/// Parses the text of one code file as `load` does, with the problems it finds; `facts` are the
+/// fact keys the protocol declares (None: the protocol is unknown, so no key is reported).
 pub fn parse_code_file(
     path: &Path,
     text: &str,
     links: LinkStyle,
+    facts: Option<&[String]>,
 ) -> (Option<CodeSource>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let code = load_code(path, text, links, &mut diagnostics);
+    let code = load_code(path, text, links, facts, &mut diagnostics);
     (code, diagnostics)
 }
 
@@ -525,6 +618,7 @@ fn load_code(
     path: &Path,
     text: &str,
     links: LinkStyle,
+    facts: Option<&[String]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<CodeSource> {
     let (front, front_line, body, body_line) = match split_front_matter(text) {
@@ -534,23 +628,67 @@ fn load_code(
             return None;
         }
     };
-    let fm: FrontMatter = parse_toml(front, path, front_line, diagnostics)?;
-    let loc = |s| located(s, front, front_line);
-    let confused_with_line = front_line + line_of(front, fm.confused_with.span().start);
-    let (sections, found_links) = split_sections(path, body, body_line, links, diagnostics)?;
+    let before = diagnostics.len();
+    let mut fm = Front::parse(front, path, front_line, diagnostics)?;
+    let d = &mut *diagnostics;
+    let code = fm.required_string("code", d);
+    let name = fm.string("name", d);
+    let summary = fm.required_string("summary", d);
+    let status = fm.required_string("status", d);
+    let specs = fm.strings("specs", true, d);
+    let confused_with = fm.strings("confused_with", false, d);
+    let class = fm.string("class", d);
+    let variant = fm.string("variant", d);
+    let number = fm.integer("number", d);
+    let origin = fm.string("origin", d);
+    let kind = fm.string("kind", d);
+    let vendor = fm.string("vendor", d);
+    let former_names = fm.strings("former_names", false, d);
+    let used_by = fm.string("used_by", d);
+    let client_action = fm.string("client_action", d);
+    let mut values = Vec::new();
+    for key in facts.unwrap_or_default() {
+        if let Some(value) = fm.raw(key, d) {
+            values.push((key.clone(), value));
+        }
+    }
+    if let Some(facts) = facts {
+        let known: Vec<&str> = FRONT_MATTER_KEYS
+            .iter()
+            .copied()
+            .chain(facts.iter().map(String::as_str))
+            .collect();
+        fm.finish(&known, d);
+    }
+    let sections = split_sections(path, body, body_line, links, diagnostics);
+    if diagnostics.len() > before {
+        return None;
+    }
+    let (sections, found_links) = sections?;
+    let (specs, specs_line) = specs?;
+    let (confused_with, confused_with_line) = confused_with?;
     Some(CodeSource {
         path: path.to_path_buf(),
-        code: loc(fm.code),
-        name: loc(fm.name),
-        summary: loc(fm.summary),
-        status: loc(fm.status),
-        specs: located(fm.specs, front, front_line),
-        returned_by: located(fm.returned_by, front, front_line),
-        confused_with: fm.confused_with.into_inner().into_iter().map(loc).collect(),
+        code: code?,
+        name,
+        summary: summary?,
+        status: status?,
+        specs: Located {
+            value: specs.into_iter().map(|s| s.value).collect(),
+            line: specs_line,
+        },
+        confused_with,
         confused_with_line,
-        kind: fm.kind.map(loc),
-        used_by: fm.used_by.map(loc),
-        client_action: fm.client_action.map(loc),
+        class,
+        variant,
+        number,
+        origin,
+        kind,
+        vendor,
+        former_names: former_names.map(|(names, _)| names).unwrap_or_default(),
+        used_by,
+        client_action,
+        facts: values,
         sections,
         links: found_links,
         front_matter_line: 1,
@@ -768,6 +906,16 @@ fn render_markdown(
 mod tests {
     use super::*;
 
+    /// Loads a code file of a protocol whose one fact field is `returned_by`.
+    fn load_code(
+        path: &Path,
+        text: &str,
+        links: LinkStyle,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<CodeSource> {
+        super::load_code(path, text, links, Some(&["returned_by".to_string()]), d)
+    }
+
     fn code_text(front: &str, body: &str) -> String {
         format!("+++\n{front}+++\n{body}")
     }
@@ -893,7 +1041,7 @@ mod tests {
     #[test]
     fn nearest_only_suggests_close_names() {
         assert_eq!(
-            nearest("retuned_by", FRONT_MATTER_KEYS),
+            nearest("retuned_by", &["returned_by", "status"]),
             Some("returned_by")
         );
         assert_eq!(nearest("colour", FRONT_MATTER_KEYS), None);
