@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A calendar date, "YYYY-MM-DD", which sorts in time order as a string.
-pub type Date = String;
+/// A calendar date; shown as "YYYY-MM-DD".
+pub type Date = jiff::civil::Date;
 
 /// The last-change date of every file under `dir` that git can date.
 pub struct History {
@@ -29,7 +29,7 @@ impl History {
     pub fn date_of(&self, path: &Path) -> Date {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if let Some(date) = self.committed.get(&canonical) {
-            return date.clone();
+            return *date;
         }
         let modified = std::fs::metadata(path)
             .and_then(|m| m.modified())
@@ -69,7 +69,9 @@ fn git_dates(dir: &Path) -> Option<HashMap<PathBuf, Date>> {
         for file in lines.filter(|l| !l.is_empty()) {
             let path = top.join(file);
             if !dirty.contains(&path) {
-                dates.entry(path).or_insert_with(|| date.trim().to_string());
+                if let Ok(date) = date.trim().parse::<Date>() {
+                    dates.entry(path).or_insert(date);
+                }
             }
         }
     }
@@ -91,24 +93,8 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 
 /// The UTC calendar date of a time.
 pub fn date_of_time(time: SystemTime) -> Date {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar; Howard
-/// Hinnant's algorithm, exact for every date a file can carry.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let timestamp = jiff::Timestamp::try_from(time).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    jiff::tz::Offset::UTC.to_datetime(timestamp).date()
 }
 
 #[cfg(test)]
@@ -118,12 +104,14 @@ mod tests {
 
     #[test]
     fn calendar_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_413), (2025, 11, 21));
+        assert_eq!(date_of_time(UNIX_EPOCH).to_string(), "1970-01-01");
         assert_eq!(
-            date_of_time(UNIX_EPOCH + Duration::from_secs(951_782_400 + 86_399)),
+            date_of_time(UNIX_EPOCH + Duration::from_secs(951_782_400 + 86_399)).to_string(),
             "2000-02-29"
+        );
+        assert_eq!(
+            date_of_time(UNIX_EPOCH + Duration::from_secs(951_782_400 + 86_400)).to_string(),
+            "2000-03-01"
         );
     }
 }

@@ -311,6 +311,8 @@ struct SectionView<'a> {
     title: &'a str,
     id: String,
     html: &'a str,
+    /// One of the sections every code has, which comparison pages show.
+    required: bool,
 }
 
 /// A row of a code's facts; `None` where the code has no value for it.
@@ -757,6 +759,7 @@ impl<'c> Renderer<'c> {
             url: &home,
         };
         let article = head.schema == "TechArticle";
+        let modified = head.modified.to_string();
         let mut graph = vec![Node::Page(Page {
             kind: head.schema,
             id: &url,
@@ -764,7 +767,7 @@ impl<'c> Renderer<'c> {
             name: &head.title,
             headline: &head.headline,
             description: &head.description,
-            date_modified: &head.modified,
+            date_modified: &modified,
             in_language: &site.language,
             image,
             publisher: &publisher,
@@ -807,7 +810,7 @@ impl<'c> Renderer<'c> {
                 let protocols = self.protocol_modified.iter();
                 newest(&mut std::iter::once(&self.catalog.site_modified).chain(protocols))
             }
-            PageRef::Protocol(pi) => self.protocol_modified[pi].clone(),
+            PageRef::Protocol(pi) => self.protocol_modified[pi],
             PageRef::Code(pi, id) => {
                 let p = &self.catalog.protocols[pi];
                 newest(&mut [&p.code(id).modified, &p.modified].into_iter())
@@ -1072,6 +1075,7 @@ impl<'c> Renderer<'c> {
                     title: &s.title,
                     id: format!("{}-{}", code.slug, slugify(&s.title)),
                     html: if nested { &s.html_nested } else { &s.html },
+                    required: crate::catalog::REQUIRED_SECTIONS.contains(&s.title.as_str()),
                 })
                 .collect(),
         }

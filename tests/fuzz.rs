@@ -94,12 +94,12 @@ fn loading_never_panics() {
                 let source = statusref::load::Source {
                     site_path: "site.toml".into(),
                     site: site.clone(),
-                    site_modified: String::new(),
+                    site_modified: Default::default(),
                     protocols: vec![statusref::load::ProtocolSource {
                         dir: "ftp".into(),
                         config_path: "ftp/_protocol.toml".into(),
                         config: protocol.clone(),
-                        modified: String::new(),
+                        modified: Default::default(),
                         codes,
                         unreadable_codes: Vec::new(),
                         pair_notes: Vec::new(),

@@ -152,7 +152,7 @@ fn build_code(
         facts,
         sections: src.sections.clone(),
         source: src.path.clone(),
-        modified: src.modified.clone(),
+        modified: src.modified,
     })
 }
 

@@ -414,7 +414,7 @@ fn build_protocol(proto: ProtocolSource, diagnostics: &mut Vec<Diagnostic>) -> O
         codes: codes.into_iter().map(|(c, _)| c).collect(),
         paired,
         notes,
-        modified: proto.modified.clone(),
+        modified: proto.modified,
         by_slug: index,
     })
 }
@@ -702,7 +702,7 @@ impl References<'_> {
                         pair,
                         Note {
                             html: note.html.clone(),
-                            modified: note.modified.clone(),
+                            modified: note.modified,
                         },
                     );
                 }

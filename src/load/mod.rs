@@ -692,7 +692,7 @@ fn load_code(
         sections,
         links: found_links,
         front_matter_line: 1,
-        modified: Date::new(),
+        modified: Date::default(),
     })
 }
 
@@ -826,7 +826,7 @@ fn load_pair_note(
         second: second.to_string(),
         html,
         links: found_links,
-        modified: Date::new(),
+        modified: Date::default(),
     })
 }
 

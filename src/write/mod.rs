@@ -12,6 +12,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::dates::Date;
 use crate::error::{Error, Result};
 
 pub mod claim;
@@ -296,7 +297,7 @@ impl Output {
         &self,
         base_url: &str,
         count: usize,
-        entries: impl Iterator<Item = (String, String)>,
+        entries: impl Iterator<Item = (String, Date)>,
     ) -> Result<()> {
         self.write_sitemaps_split(base_url, count, entries, SITEMAP_LIMIT)
     }
@@ -305,7 +306,7 @@ impl Output {
         &self,
         base_url: &str,
         count: usize,
-        mut entries: impl Iterator<Item = (String, String)>,
+        mut entries: impl Iterator<Item = (String, Date)>,
         limit: usize,
     ) -> Result<()> {
         use std::io::BufWriter;
@@ -322,7 +323,7 @@ impl Output {
             let io = |e| Error::io("cannot write", temp.path(), e);
             let mut out = BufWriter::new(temp.as_file());
             writeln!(out, "{HEAD}<urlset {NS}>").map_err(io)?;
-            let mut newest = String::new();
+            let mut newest = Date::default();
             for (url, lastmod) in entries.by_ref().take(limit) {
                 writeln!(
                     out,
@@ -453,8 +454,14 @@ mod tests {
 
     #[test]
     fn sitemaps_split_into_an_index_past_the_limit() {
-        let entries =
-            || (0..5).map(|i| (format!("https://x.org/{i}/"), format!("2026-01-0{}", i + 1)));
+        let entries = || {
+            (0..5).map(|i| {
+                (
+                    format!("https://x.org/{i}/"),
+                    jiff::civil::date(2026, 1, i + 1),
+                )
+            })
+        };
         let dir = tempfile::tempdir().unwrap();
         let out = open(dir.path(), &[]);
         assert_eq!(sitemap_names_split(5, 5), ["sitemap.xml"]);
