@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::load::LinkStyle;
+use crate::render::LinkStyle;
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
 use crate::site;
 
@@ -40,7 +40,7 @@ struct Targets<'c> {
 }
 
 pub fn check(root: &Path) -> Result<CheckReport> {
-    let catalog = site::load_catalog(root, LinkStyle::Directory, None)?;
+    let catalog = site::load_catalog(root, None)?;
     let tera = render::load_templates(&root.join("templates"))?;
     let mut renderer = Renderer::new(tera, &catalog, LinkStyle::Directory)?;
     // The published home page links the bundle that `build` writes beside it.

@@ -21,5 +21,5 @@ pub mod synthetic;
 pub mod write;
 
 pub use error::{Diagnostic, Error, Result};
-pub use load::LinkStyle;
+pub use render::LinkStyle;
 pub use site::{BuildOptions, BuildReport, Progress, build, build_with_progress, load_catalog};

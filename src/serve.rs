@@ -25,7 +25,7 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::error::{Error, Result};
-use crate::load::LinkStyle;
+use crate::render::LinkStyle;
 use crate::site::{self, BuildOptions};
 
 /// Where the reload events stream from; no page of a site can have this path.

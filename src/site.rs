@@ -14,7 +14,8 @@ use rayon::prelude::*;
 
 use crate::catalog::{self, Catalog};
 use crate::error::{Diagnostic, Error, Result};
-use crate::load::{self, LinkStyle};
+use crate::load;
+use crate::render::LinkStyle;
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
 use crate::write::{self, Output, record};
 
@@ -91,8 +92,8 @@ impl std::fmt::Display for BuildReport {
 }
 
 /// Loads and validates a site's content.
-pub fn load_catalog(root: &Path, links: LinkStyle, base_url: Option<&str>) -> Result<Catalog> {
-    let loaded = load::load(&root.join("content"), links);
+pub fn load_catalog(root: &Path, base_url: Option<&str>) -> Result<Catalog> {
+    let loaded = load::load(&root.join("content"));
     let Some(mut source) = loaded.source else {
         return Err(Error::Content(loaded.diagnostics));
     };
@@ -123,7 +124,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // Before anything is read: a destination that could hold what the build did not write, or
     // its own inputs, is refused.
     let claim = write::claim_output(&options.out, &options.root)?;
-    let catalog = load_catalog(&options.root, options.links, options.base_url.as_deref())?;
+    let catalog = load_catalog(&options.root, options.base_url.as_deref())?;
     let pages = PageList::new(&catalog);
     let page_path = |i: usize| pages.get(i).output_path(&catalog);
     // Nothing to do when the inputs and the output folder are exactly as the last build left
@@ -141,7 +142,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         });
     }
     let tera = render::load_templates(&options.root.join("templates"))?;
-    let mut renderer = Renderer::new(tera, &catalog, options.links)?;
+    let mut renderer = Renderer::new(tera.clone(), &catalog, options.links)?;
     render_one_of_each_kind(&renderer, &pages)?;
     let statics = static_files(&options.root, &catalog)?;
     let with_bundle = options.bundle && options.links == LinkStyle::Directory;
@@ -155,7 +156,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // The bundle is made first, into a temporary file, so the home page can give its size.
     let bundle = if with_bundle {
         let temp = output.temp_file()?;
-        let bytes = write_bundle_to(&options.root, options.base_url.as_deref(), &temp)?;
+        // The same catalog and templates, rendered with links that name their files.
+        let bytes = write_bundle_to(&catalog, tera, &statics, &temp)?;
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
             bytes,
@@ -293,8 +295,11 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
+    let catalog = load_catalog(root, base_url)?;
+    let tera = render::load_templates(&root.join("templates"))?;
+    let statics = static_files(root, &catalog)?;
     let temp = write::temp_file_in(dir)?;
-    let bytes = write_bundle_to(root, base_url, &temp)?;
+    let bytes = write_bundle_to(&catalog, tera, &statics, &temp)?;
     temp.persist(dest)
         .map_err(|e| Error::io("cannot write", dest, e.error))?;
     Ok(bytes)
@@ -304,19 +309,17 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
 /// Pages render in parallel a chunk at a time and enter the zip in a fixed order with fixed
 /// timestamps, so the same input gives the same bytes and memory holds one chunk at most.
 fn write_bundle_to(
-    root: &Path,
-    base_url: Option<&str>,
+    catalog: &Catalog,
+    tera: tera::Tera,
+    statics: &[(String, Vec<u8>)],
     temp: &tempfile::NamedTempFile,
 ) -> Result<u64> {
     use std::io::Write as _;
     use zip::write::SimpleFileOptions;
 
-    let catalog = load_catalog(root, LinkStyle::File, base_url)?;
-    let tera = render::load_templates(&root.join("templates"))?;
-    let renderer = Renderer::new(tera, &catalog, LinkStyle::File)?;
-    let pages = PageList::new(&catalog);
+    let renderer = Renderer::new(tera, catalog, LinkStyle::File)?;
+    let pages = PageList::new(catalog);
     render_one_of_each_kind(&renderer, &pages)?;
-    let statics = static_files(root, &catalog)?;
 
     let path = temp.path();
     let zip_error = |e: zip::result::ZipError| {
@@ -336,7 +339,7 @@ fn write_bundle_to(
                 let page = pages.get(i);
                 let mut buf = Vec::new();
                 renderer.render(page, &mut buf)?;
-                Ok((page.output_path(&catalog), buf))
+                Ok((page.output_path(catalog), buf))
             })
             .collect();
         for entry in rendered {

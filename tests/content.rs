@@ -7,7 +7,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs;
 
 use common::*;
-use statusref::LinkStyle;
 use statusref::catalog::{Catalog, CodeId, FactValue, Origin, Protocol, Status};
 
 /// Replies the tables do not list but an RFC does, with the place that says so.
@@ -144,14 +143,14 @@ fn summary_problem(summary: &str) -> Option<String> {
 
 #[test]
 fn replies_match_the_rfc_tables() {
-    let catalog = statusref::load_catalog(&repo_root(), LinkStyle::Directory, None).unwrap();
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
     let problems = reference_problems(ftp(&catalog));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn the_reference_check_catches_a_wrong_command() {
-    let catalog = statusref::load_catalog(&repo_root(), LinkStyle::Directory, None).unwrap();
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
     let mut p = ftp(&catalog).clone();
     let id = p.find("503").unwrap();
     // The seed pages' slip: 503 does not answer RETR.
@@ -168,7 +167,7 @@ fn the_reference_check_catches_a_wrong_command() {
 
 #[test]
 fn every_summary_is_one_complete_sentence() {
-    let catalog = statusref::load_catalog(&repo_root(), LinkStyle::Directory, None).unwrap();
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
     let problems: Vec<String> = ftp(&catalog)
         .codes
         .iter()
@@ -182,7 +181,7 @@ fn every_summary_is_one_complete_sentence() {
 
 #[test]
 fn the_site_has_the_full_ftp_set_and_every_code_page_its_sections() {
-    let catalog = statusref::load_catalog(&repo_root(), LinkStyle::Directory, None).unwrap();
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
     let p = ftp(&catalog);
     assert!(p.codes.len() >= 60, "only {} FTP codes", p.codes.len());
     assert!(p.notes.len() >= 15, "only {} pair notes", p.notes.len());

@@ -76,20 +76,19 @@ fn loading_never_panics() {
             .run(&(document(), document()), |(first, second)| {
                 let mut codes = Vec::new();
                 for (name, text) in [("503.md", &first), ("530.md", &second)] {
-                    for links in [LinkStyle::Directory, LinkStyle::File] {
-                        let (code, diagnostics) = statusref::load::parse_code_file(
-                            Path::new(name),
-                            text,
-                            links,
-                            Some(&facts),
-                        );
-                        for d in &diagnostics {
-                            let _ = d.to_string();
-                        }
-                        if links == LinkStyle::Directory {
-                            codes.extend(code);
+                    let (code, diagnostics) =
+                        statusref::load::parse_code_file(Path::new(name), text, Some(&facts));
+                    for d in &diagnostics {
+                        let _ = d.to_string();
+                    }
+                    // What render makes of the sections, in both link styles.
+                    for section in code.iter().flat_map(|c| &c.sections) {
+                        for links in [LinkStyle::Directory, LinkStyle::File] {
+                            let _ =
+                                statusref::render::markdown::to_html(&section.markdown, 1, links);
                         }
                     }
+                    codes.extend(code);
                 }
                 let source = statusref::load::Source {
                     site_path: "site.toml".into(),

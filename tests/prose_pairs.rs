@@ -6,7 +6,6 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use statusref::LinkStyle;
 use statusref::compare::all_pairs;
 use statusref::prose;
 
@@ -27,7 +26,7 @@ fn problems_in(text: &str) -> Vec<String> {
 }
 
 fn check_every_pair(root: &Path) -> usize {
-    let catalog = statusref::load_catalog(root, LinkStyle::Directory, None).unwrap();
+    let catalog = statusref::load_catalog(root, None).unwrap();
     let mut checked = 0;
     let mut problems = Vec::new();
     for p in &catalog.protocols {

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use statusref::LinkStyle;
 use statusref::catalog::{Catalog, FactKind, Protocol};
 use statusref::prose::lint;
 
@@ -18,7 +17,7 @@ fn protocols_fixture() -> PathBuf {
 }
 
 fn catalog(root: &Path) -> Catalog {
-    statusref::load_catalog(root, LinkStyle::Directory, None).unwrap_or_else(|e| panic!("{e}"))
+    statusref::load_catalog(root, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The words a protocol's generated sentences use for its own things: its vocabulary and what

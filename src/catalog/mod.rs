@@ -211,7 +211,7 @@ pub struct Protocol {
 /// A hand-written note on one pair.
 #[derive(Debug, Clone)]
 pub struct Note {
-    pub html: String,
+    pub markdown: String,
     pub modified: Date,
 }
 
@@ -701,7 +701,7 @@ impl References<'_> {
                     notes.insert(
                         pair,
                         Note {
-                            html: note.html.clone(),
+                            markdown: note.markdown.clone(),
                             modified: note.modified,
                         },
                     );

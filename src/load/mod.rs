@@ -10,7 +10,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
@@ -21,28 +21,6 @@ use crate::error::Diagnostic;
 mod front;
 use front::Front;
 pub use front::Raw;
-
-/// How rendered pages link to each other; chosen before loading because markdown is rendered
-/// here, once, with its internal links already resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LinkStyle {
-    /// `../503/`: for a site served over HTTP.
-    #[default]
-    Directory,
-    /// `../503/index.html`: for a site opened from disk.
-    File,
-}
-
-impl LinkStyle {
-    /// The href from a page one folder deep inside a protocol (a code or comparison page) to a
-    /// sibling page `slug` of the same protocol.
-    pub fn sibling(self, slug: &str) -> String {
-        match self {
-            LinkStyle::Directory => format!("../{slug}/"),
-            LinkStyle::File => format!("../{slug}/index.html"),
-        }
-    }
-}
 
 /// A value together with the line it was written on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,15 +195,12 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "client_action",
 ];
 
-/// One `## ` section of a code file, rendered.
+/// One `## ` section of a code file, as markdown; render makes its HTML.
 #[derive(Debug, Clone)]
 pub struct Section {
     pub title: String,
     pub line: usize,
-    /// For the code's own page, where sections are `<h2>`.
-    pub html: String,
-    /// For a comparison page, where the code is an `<h2>` and its sections one level lower.
-    pub html_nested: String,
+    pub markdown: String,
 }
 
 #[derive(Debug, Clone)]
@@ -265,7 +240,7 @@ pub struct PairNoteSource {
     /// The two codes as the file name spells them.
     pub first: String,
     pub second: String,
-    pub html: String,
+    pub markdown: String,
     pub links: Vec<Located<String>>,
     pub modified: Date,
 }
@@ -305,7 +280,7 @@ pub const PAIRS_DIR: &str = "pairs";
 const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// Reads every file under `content_dir`.
-pub fn load(content_dir: &Path, links: LinkStyle) -> Loaded {
+pub fn load(content_dir: &Path) -> Loaded {
     let mut diagnostics = Vec::new();
     let site_path = content_dir.join(SITE_FILE);
     let site = read_text(&site_path, &mut diagnostics)
@@ -361,7 +336,7 @@ pub fn load(content_dir: &Path, links: LinkStyle) -> Loaded {
     let history = History::read(content_dir);
     let mut protocols = Vec::new();
     for (dir, files) in folders {
-        if let Some(protocol) = load_protocol(&dir, &files, links, &history, &mut diagnostics) {
+        if let Some(protocol) = load_protocol(&dir, &files, &history, &mut diagnostics) {
             protocols.push(protocol);
         }
     }
@@ -384,7 +359,6 @@ fn is_content_file(name: &str) -> bool {
 fn load_protocol(
     dir: &Path,
     files: &[PathBuf],
-    links: LinkStyle,
     history: &History,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ProtocolSource> {
@@ -427,9 +401,7 @@ fn load_protocol(
         }
         let text = read_text(file, diagnostics);
         if in_pairs {
-            if let Some(note) =
-                text.and_then(|text| load_pair_note(file, &text, links, diagnostics))
-            {
+            if let Some(note) = text.and_then(|text| load_pair_note(file, &text, diagnostics)) {
                 pair_notes.push(PairNoteSource {
                     modified: history.date_of(file),
                     ..note
@@ -437,7 +409,7 @@ fn load_protocol(
             }
         } else {
             let facts = fact_keys.as_deref();
-            match text.and_then(|text| load_code(file, &text, links, facts, diagnostics)) {
+            match text.and_then(|text| load_code(file, &text, facts, diagnostics)) {
                 Some(code) => codes.push(CodeSource {
                     modified: history.date_of(file),
                     ..code
@@ -606,18 +578,16 @@ fn split_front_matter(text: &str) -> Result<(&str, usize, &str, usize), &'static
 pub fn parse_code_file(
     path: &Path,
     text: &str,
-    links: LinkStyle,
     facts: Option<&[String]>,
 ) -> (Option<CodeSource>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let code = load_code(path, text, links, facts, &mut diagnostics);
+    let code = load_code(path, text, facts, &mut diagnostics);
     (code, diagnostics)
 }
 
 fn load_code(
     path: &Path,
     text: &str,
-    links: LinkStyle,
     facts: Option<&[String]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<CodeSource> {
@@ -660,7 +630,7 @@ fn load_code(
             .collect();
         fm.finish(&known, d);
     }
-    let sections = split_sections(path, body, body_line, links, diagnostics);
+    let sections = split_sections(path, body, body_line, diagnostics);
     if diagnostics.len() > before {
         return None;
     }
@@ -696,13 +666,12 @@ fn load_code(
     })
 }
 
-/// Splits a code body into its `## ` sections and renders each. Headings inside fenced code are
+/// Splits a code body into its `## ` sections, and finds their links. Headings inside fenced code are
 /// not sections, which is why this walks markdown events rather than lines.
 fn split_sections(
     path: &Path,
     body: &str,
     body_line: usize,
-    links: LinkStyle,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Vec<Section>, Vec<Located<String>>)> {
     let mut starts: Vec<(Range<usize>, String)> = Vec::new();
@@ -760,29 +729,11 @@ fn split_sections(
         let text = &body[range.end..end];
         let line = body_line + line_of(body, range.start);
         let text_line = body_line + line_of(body, range.end) - 1;
-        let html = render_markdown(
-            text,
-            0,
-            links,
-            path,
-            text_line,
-            &mut found_links,
-            diagnostics,
-        );
-        let html_nested = render_markdown(
-            text,
-            1,
-            links,
-            path,
-            text_line,
-            &mut Vec::new(),
-            &mut Vec::new(),
-        );
+        scan_links(text, path, text_line, &mut found_links, diagnostics);
         sections.push(Section {
             title: title.clone(),
             line,
-            html,
-            html_nested,
+            markdown: text.to_string(),
         });
     }
     ok.then_some((sections, found_links))
@@ -791,7 +742,6 @@ fn split_sections(
 fn load_pair_note(
     path: &Path,
     text: &str,
-    links: LinkStyle,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PairNoteSource> {
     let stem = path.file_stem()?.to_string_lossy();
@@ -819,87 +769,55 @@ fn load_pair_note(
         }
     }
     let mut found_links = Vec::new();
-    let html = render_markdown(text, 0, links, path, 0, &mut found_links, diagnostics);
+    scan_links(text, path, 0, &mut found_links, diagnostics);
     ok.then(|| PairNoteSource {
         path: path.to_path_buf(),
         first: first.to_string(),
         second: second.to_string(),
-        html,
+        markdown: text.to_string(),
         links: found_links,
         modified: Date::default(),
     })
 }
 
-fn markdown_options() -> Options {
+/// The markdown features content may use, the same for reading and for rendering.
+pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Renders markdown to HTML, shifting headings down by `shift` levels and rewriting `@target`
-/// links to sibling pages. Records each `@` target with its line so the catalog can check it.
-fn render_markdown(
+/// Records the target of each `@` link in `text` (whose first line is `first_line + 1` of
+/// `path`) with its line, for the catalog to check, and reports site-absolute links, which break
+/// in the offline site.
+fn scan_links(
     text: &str,
-    shift: usize,
-    links: LinkStyle,
     path: &Path,
     first_line: usize,
     found: &mut Vec<Located<String>>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    let shift_level = |level: HeadingLevel| {
-        HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
-    };
-    let events = Parser::new_ext(text, markdown_options())
-        .into_offset_iter()
-        .map(|(event, range)| match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => Event::Start(Tag::Heading {
-                level: shift_level(level),
-                id,
-                classes,
-                attrs,
+) {
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) = event
+        else {
+            continue;
+        };
+        let line = first_line + line_of(text, range.start);
+        match dest_url.strip_prefix('@') {
+            Some(target) => found.push(Located {
+                value: target.to_string(),
+                line,
             }),
-            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift_level(level))),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = match dest_url.strip_prefix('@') {
-                    Some(target) => {
-                        found.push(Located {
-                            value: target.to_string(),
-                            line: first_line + line_of(text, range.start),
-                        });
-                        CowStr::from(links.sibling(target))
-                    }
-                    None => {
-                        if link_type == LinkType::Inline && dest_url.starts_with('/') {
-                            diagnostics.push(
-                                Diagnostic::new(path, format!("links to `{dest_url}` with a site-absolute path"))
-                                    .at_line(first_line + line_of(text, range.start))
-                                    .hint("link to another code as [503](@503) and to a comparison as [211 vs 503](@211-vs-503)"),
-                            );
-                        }
-                        dest_url
-                    }
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        });
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    html
+            None if link_type == LinkType::Inline && dest_url.starts_with('/') => diagnostics.push(
+                Diagnostic::new(path, format!("links to `{dest_url}` with a site-absolute path"))
+                    .at_line(line)
+                    .hint("link to another code as [503](@503) and to a comparison as [211 vs 503](@211-vs-503)"),
+            ),
+            None => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -907,13 +825,8 @@ mod tests {
     use super::*;
 
     /// Loads a code file of a protocol whose one fact field is `returned_by`.
-    fn load_code(
-        path: &Path,
-        text: &str,
-        links: LinkStyle,
-        d: &mut Vec<Diagnostic>,
-    ) -> Option<CodeSource> {
-        super::load_code(path, text, links, Some(&["returned_by".to_string()]), d)
+    fn load_code(path: &Path, text: &str, d: &mut Vec<Diagnostic>) -> Option<CodeSource> {
+        super::load_code(path, text, Some(&["returned_by".to_string()]), d)
     }
 
     fn code_text(front: &str, body: &str) -> String {
@@ -926,55 +839,23 @@ mod tests {
     #[test]
     fn loads_sections_and_links() {
         let mut d = Vec::new();
-        let code = load_code(
-            Path::new("503.md"),
-            &code_text(FRONT, BODY),
-            LinkStyle::Directory,
-            &mut d,
-        )
-        .expect("loads");
+        let code = load_code(Path::new("503.md"), &code_text(FRONT, BODY), &mut d).expect("loads");
         assert!(d.is_empty(), "{d:?}");
         let titles: Vec<_> = code.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["Description", "When you see it", "How to fix"]);
-        assert!(code.sections[0].html.contains(r#"href="../530/""#));
+        assert!(code.sections[0].markdown.contains("[530](@530)"));
         assert_eq!(code.links[0].value, "530");
         assert_eq!(code.links[0].line, 13);
-        assert!(code.sections[2].html.contains("<h3>"));
-        assert!(code.sections[2].html_nested.contains("<h4>"));
+        assert!(code.sections[2].markdown.contains("### As a client user"));
         assert_eq!(code.status.line, 5);
         assert_eq!(code.confused_with[0].line, 8);
-    }
-
-    #[test]
-    fn file_links_name_the_index() {
-        let mut d = Vec::new();
-        let code = load_code(
-            Path::new("503.md"),
-            &code_text(FRONT, BODY),
-            LinkStyle::File,
-            &mut d,
-        )
-        .unwrap();
-        assert!(
-            code.sections[0]
-                .html
-                .contains(r#"href="../530/index.html""#)
-        );
     }
 
     #[test]
     fn unknown_key_names_line_field_and_nearest_key() {
         let mut d = Vec::new();
         let front = FRONT.replace("status =", "statsu =");
-        assert!(
-            load_code(
-                Path::new("x.md"),
-                &code_text(&front, BODY),
-                LinkStyle::Directory,
-                &mut d
-            )
-            .is_none()
-        );
+        assert!(load_code(Path::new("x.md"), &code_text(&front, BODY), &mut d).is_none());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(5));
         assert_eq!(d[0].field.as_deref(), Some("statsu"));
@@ -985,15 +866,7 @@ mod tests {
     fn missing_field_is_named() {
         let mut d = Vec::new();
         let front = FRONT.replace("summary = \"The server refused it.\"\n", "");
-        assert!(
-            load_code(
-                Path::new("x.md"),
-                &code_text(&front, BODY),
-                LinkStyle::Directory,
-                &mut d
-            )
-            .is_none()
-        );
+        assert!(load_code(Path::new("x.md"), &code_text(&front, BODY), &mut d).is_none());
         assert_eq!(d[0].field.as_deref(), Some("summary"), "{d:?}");
     }
 
@@ -1001,15 +874,7 @@ mod tests {
     fn malformed_toml_names_its_line() {
         let mut d = Vec::new();
         let front = FRONT.replace("status = \"standard\"", "status = standard\"");
-        assert!(
-            load_code(
-                Path::new("x.md"),
-                &code_text(&front, BODY),
-                LinkStyle::Directory,
-                &mut d
-            )
-            .is_none()
-        );
+        assert!(load_code(Path::new("x.md"), &code_text(&front, BODY), &mut d).is_none());
         assert_eq!(d[0].line, Some(5), "{d:?}");
     }
 
@@ -1017,7 +882,7 @@ mod tests {
     fn front_matter_must_open_and_close() {
         for text in ["", "code = 1\n", "+++\ncode = \"1\"\n"] {
             let mut d = Vec::new();
-            assert!(load_code(Path::new("x.md"), text, LinkStyle::Directory, &mut d).is_none());
+            assert!(load_code(Path::new("x.md"), text, &mut d).is_none());
             assert_eq!(d.len(), 1, "{text:?}");
         }
     }
@@ -1026,15 +891,7 @@ mod tests {
     fn text_before_first_section_and_h1_are_errors() {
         let mut d = Vec::new();
         let body = "Stray text.\n\n# Title\n\n## Description\n";
-        assert!(
-            load_code(
-                Path::new("x.md"),
-                &code_text(FRONT, body),
-                LinkStyle::Directory,
-                &mut d
-            )
-            .is_none()
-        );
+        assert!(load_code(Path::new("x.md"), &code_text(FRONT, body), &mut d).is_none());
         assert_eq!(d.len(), 2, "{d:?}");
     }
 

@@ -5,7 +5,7 @@
 //! the markdown in them was rendered once, at load. Not for: composing sentences (`prose`) or
 //! touching the output folder (`write`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
 
@@ -16,19 +16,27 @@ use crate::catalog::{Catalog, CodeId, Form, Protocol};
 use crate::compare::{Pair, Relevance};
 use crate::dates::Date;
 use crate::error::{Error, Result};
-use crate::load::{LinkStyle, SiteConfig};
+use crate::load::SiteConfig;
+
+pub mod markdown;
 use crate::prose;
 
 /// The templates the binary ships; a site's templates/ replaces any of them by name.
 pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("protocol.html", include_str!("../templates/protocol.html")),
-    ("code.html", include_str!("../templates/code.html")),
-    ("compare.html", include_str!("../templates/compare.html")),
-    (PAIR_ARTICLE, include_str!("../templates/compare_code.html")),
-    ("404.html", include_str!("../templates/404.html")),
-    ("picker.html", include_str!("../templates/picker.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "protocol.html",
+        include_str!("../../templates/protocol.html"),
+    ),
+    ("code.html", include_str!("../../templates/code.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        PAIR_ARTICLE,
+        include_str!("../../templates/compare_code.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("picker.html", include_str!("../../templates/picker.html")),
 ];
 
 /// How a code reads on the comparison pages it is on: rendered once per code.
@@ -167,6 +175,27 @@ impl PageRef {
     /// Whether the page belongs in the sitemap and has a canonical URL.
     pub fn is_canonical(self) -> bool {
         self != PageRef::NotFound
+    }
+}
+
+/// How rendered pages link to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkStyle {
+    /// `../503/`: for a site served over HTTP.
+    #[default]
+    Directory,
+    /// `../503/index.html`: for a site opened from disk.
+    File,
+}
+
+impl LinkStyle {
+    /// The href from a page one folder deep inside a protocol (a code or comparison page) to a
+    /// sibling page `slug` of the same protocol.
+    pub fn sibling(self, slug: &str) -> String {
+        match self {
+            LinkStyle::Directory => format!("../{slug}/"),
+            LinkStyle::File => format!("../{slug}/index.html"),
+        }
     }
 }
 
@@ -417,6 +446,11 @@ pub struct Renderer<'c> {
     pair_views: Vec<Vec<tera::Value>>,
     /// The site's settings as every template sees them, made once.
     site_value: tera::Value,
+    /// Per protocol, code and section: its HTML on the code's page and, a level lower, on
+    /// comparison pages, rendered once in this renderer's link style.
+    sections: Vec<Vec<Vec<[String; 2]>>>,
+    /// Per protocol, the notes' HTML by pair.
+    notes: Vec<HashMap<(CodeId, CodeId), String>>,
     /// Per protocol and code, the facts its side-by-side table rows are made from.
     code_facts: Vec<Vec<Vec<Fact>>>,
 }
@@ -557,6 +591,33 @@ impl<'c> Renderer<'c> {
                 })
             },
             code_facts: Vec::new(),
+            sections: catalog
+                .protocols
+                .iter()
+                .map(|p| {
+                    p.codes
+                        .iter()
+                        .map(|c| {
+                            c.sections
+                                .iter()
+                                .map(|s| {
+                                    [0, 1].map(|shift| markdown::to_html(&s.markdown, shift, style))
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect(),
+            notes: catalog
+                .protocols
+                .iter()
+                .map(|p| {
+                    p.notes
+                        .iter()
+                        .map(|(pair, note)| (*pair, markdown::to_html(&note.markdown, 0, style)))
+                        .collect()
+                })
+                .collect(),
         };
         renderer.code_facts = catalog
             .protocols
@@ -1054,7 +1115,14 @@ impl<'c> Renderer<'c> {
         facts
     }
 
-    fn code_view<'a>(&self, from: &str, p: &'a Protocol, id: CodeId, nested: bool) -> CodeView<'a> {
+    fn code_view<'a>(
+        &'a self,
+        from: &str,
+        p: &'a Protocol,
+        id: CodeId,
+        nested: bool,
+    ) -> CodeView<'a> {
+        let pi = self.protocol_index(p);
         let code = p.code(id);
         CodeView {
             code: &code.code,
@@ -1063,7 +1131,7 @@ impl<'c> Renderer<'c> {
             label: prose::label(code),
             summary: &code.summary,
             href: self.code_href(from, p, id),
-            facts: self.code_facts[self.protocol_index(p)][id.0]
+            facts: self.code_facts[pi][id.0]
                 .iter()
                 .filter(|f| f.value.is_some())
                 .cloned()
@@ -1071,10 +1139,11 @@ impl<'c> Renderer<'c> {
             sections: code
                 .sections
                 .iter()
-                .map(|s| SectionView {
+                .zip(&self.sections[pi][id.0])
+                .map(|(s, [page, lower])| SectionView {
                     title: &s.title,
                     id: format!("{}-{}", code.slug, slugify(&s.title)),
-                    html: if nested { &s.html_nested } else { &s.html },
+                    html: if nested { lower } else { page },
                     required: crate::catalog::REQUIRED_SECTIONS.contains(&s.title.as_str()),
                 })
                 .collect(),
@@ -1196,7 +1265,7 @@ impl<'c> Renderer<'c> {
                 heading,
                 opening: prose::opening(p, a, b),
                 table: rows(&self.code_facts[pi][a.0], &self.code_facts[pi][b.0]),
-                note: p.notes.get(&(a, b)).map(|n| n.html.as_str()),
+                note: self.notes[pi].get(&(a, b)).map(String::as_str),
                 differences: prose::differences(p, a, b),
                 which: which
                     .into_iter()
