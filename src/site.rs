@@ -178,8 +178,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         page.dir(&catalog)
             .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
     });
-    output.write_sitemaps(&catalog.site.base_url, pages.len() - 1, canonical)?;
-    output.put("robots.txt", robots(&catalog).as_bytes())?;
+    output.write_sitemaps(
+        &catalog.site.base_url,
+        pages.len() - 1,
+        canonical,
+        |urls| renderer.sitemap(urls),
+        |parts| renderer.sitemap_index(parts),
+    )?;
+    output.put("robots.txt", &renderer.robots()?)?;
     if let Some(temp) = bundle {
         output.adopt(temp, BUNDLE_FILE)?;
     }
@@ -508,11 +514,4 @@ fn static_name(rel: &Path, catalog: &Catalog) -> std::result::Result<String, (St
         ));
     }
     Ok(name.to_string())
-}
-
-fn robots(catalog: &Catalog) -> String {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        catalog.site.base_url.trim_end_matches('/')
-    )
 }

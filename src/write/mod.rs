@@ -292,14 +292,18 @@ impl Output {
     }
 
     /// Writes the sitemaps (see [`sitemap_names`]) for `count` pages given as (absolute URL,
-    /// lastmod). Streams to disk and replaces each file only if it changed.
+    /// last change) in order, each part made by `part` and the index, if there is one, by
+    /// `index` from (absolute URL of a part, newest change in it). Holds one part at a time;
+    /// a file whose bytes are unchanged is not touched.
     pub fn write_sitemaps(
         &self,
         base_url: &str,
         count: usize,
         entries: impl Iterator<Item = (String, Date)>,
+        part: impl Fn(&[(String, Date)]) -> Result<Vec<u8>>,
+        index: impl Fn(&[(String, Date)]) -> Result<Vec<u8>>,
     ) -> Result<()> {
-        self.write_sitemaps_split(base_url, count, entries, SITEMAP_LIMIT)
+        self.write_sitemaps_split(base_url, count, entries, (part, index), SITEMAP_LIMIT)
     }
 
     fn write_sitemaps_split(
@@ -307,52 +311,33 @@ impl Output {
         base_url: &str,
         count: usize,
         mut entries: impl Iterator<Item = (String, Date)>,
+        (part, index): (
+            impl Fn(&[(String, Date)]) -> Result<Vec<u8>>,
+            impl Fn(&[(String, Date)]) -> Result<Vec<u8>>,
+        ),
         limit: usize,
     ) -> Result<()> {
-        use std::io::BufWriter;
-        const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-        const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
         let names = sitemap_names_split(count, limit);
         let (parts, index_name) = match names.split_last() {
             Some((index, parts)) if !parts.is_empty() => (parts, Some(index)),
             _ => (&names[..], None),
         };
-        let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
+        let mut listed = Vec::new();
         for name in parts {
-            let temp = self.temp_file()?;
-            let io = |e| Error::io("cannot write", temp.path(), e);
-            let mut out = BufWriter::new(temp.as_file());
-            writeln!(out, "{HEAD}<urlset {NS}>").map_err(io)?;
-            let mut newest = Date::default();
-            for (url, lastmod) in entries.by_ref().take(limit) {
-                writeln!(
-                    out,
-                    "<url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>",
-                    xml_escape(&url)
-                )
-                .map_err(io)?;
-                if lastmod > newest {
-                    newest = lastmod;
-                }
-            }
-            out.write_all(b"</urlset>\n").map_err(io)?;
-            out.into_inner().map_err(|e| io(e.into_error()))?;
-            self.adopt(temp, name)?;
-            index.push_str(&format!(
-                "<sitemap><loc>{}/{name}</loc><lastmod>{newest}</lastmod></sitemap>\n",
-                xml_escape(base_url.trim_end_matches('/'))
-            ));
+            let chunk: Vec<(String, Date)> = entries.by_ref().take(limit).collect();
+            let newest = chunk.iter().map(|(_, d)| *d).max().unwrap_or_default();
+            self.put(name, &part(&chunk)?)?;
+            listed.push((format!("{}/{name}", base_url.trim_end_matches('/')), newest));
         }
         if let Some(name) = index_name {
-            index.push_str("</sitemapindex>\n");
-            self.put(name, index.as_bytes())?;
+            self.put(name, &index(&listed)?)?;
         }
         Ok(())
     }
 }
 
 /// Where a file bound for `path` is written before it is renamed over it: beside it, under a name
-/// that the next build, should this one be killed first, recognises as not the site's.
+/// that the next build, should this one be killed first, recognises as its own.
 fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
@@ -396,12 +381,6 @@ fn sitemap_names_split(count: usize, limit: usize) -> Vec<String> {
 
 /// The most URLs one sitemap file may list (sitemaps.org).
 pub const SITEMAP_LIMIT: usize = 50_000;
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 /// Whether two files hold the same bytes, read a block at a time.
 fn files_equal(a: &Path, b: &Path) -> bool {
@@ -462,14 +441,29 @@ mod tests {
                 )
             })
         };
+        // Each part lists its URLs; the index names the parts with their newest dates.
+        let part = |urls: &[(String, Date)]| -> Result<Vec<u8>> {
+            Ok(urls
+                .iter()
+                .map(|(u, _)| format!("<url>{u}</url>\n"))
+                .collect::<String>()
+                .into_bytes())
+        };
+        let index = |parts: &[(String, Date)]| -> Result<Vec<u8>> {
+            Ok(parts
+                .iter()
+                .map(|(u, d)| format!("{u} {d}\n"))
+                .collect::<String>()
+                .into_bytes())
+        };
         let dir = tempfile::tempdir().unwrap();
         let out = open(dir.path(), &[]);
         assert_eq!(sitemap_names_split(5, 5), ["sitemap.xml"]);
-        out.write_sitemaps_split("https://x.org", 5, entries(), 5)
+        out.write_sitemaps_split("https://x.org", 5, entries(), (part, index), 5)
             .unwrap();
         let one = fs::read_to_string(dir.path().join("sitemap.xml")).unwrap();
         assert_eq!(one.matches("<url>").count(), 5);
-        out.write_sitemaps_split("https://x.org/", 5, entries(), 2)
+        out.write_sitemaps_split("https://x.org/", 5, entries(), (part, index), 2)
             .unwrap();
         assert_eq!(
             sitemap_names_split(5, 2),
@@ -481,9 +475,10 @@ mod tests {
             ]
         );
         let index = fs::read_to_string(dir.path().join("sitemap.xml")).unwrap();
-        assert!(index.contains(
-            "<sitemap><loc>https://x.org/sitemap-3.xml</loc><lastmod>2026-01-05</lastmod></sitemap>"
-        ));
+        assert!(
+            index.contains("https://x.org/sitemap-3.xml 2026-01-05\n"),
+            "{index}"
+        );
         let last = fs::read_to_string(dir.path().join("sitemap-3.xml")).unwrap();
         assert_eq!(last.matches("<url>").count(), 1);
     }

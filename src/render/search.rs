@@ -1,0 +1,74 @@
+//! The search index that search.js reads: every code of every protocol, with its rank in the
+//! protocol's order, from which the script composes pairs.
+
+use serde::Serialize;
+
+use super::{Renderer, prose};
+use crate::catalog::Form;
+
+impl Renderer<'_> {
+    /// The search index: every code of every protocol, as a classic script that sets
+    /// `window.statusrefIndex`. Pairs need no entries: the script composes them from two codes,
+    /// in the order of each code's rank, which is its place in the protocol's order.
+    pub fn search_index(&self) -> String {
+        #[derive(Serialize)]
+        struct ProtocolEntry<'a> {
+            slug: &'a str,
+            name: &'a str,
+        }
+        #[derive(Serialize)]
+        struct CodeEntry<'a> {
+            /// Protocol slug, code as written, URL segment, rank, label, summary.
+            p: &'a str,
+            c: &'a str,
+            u: &'a str,
+            r: usize,
+            n: String,
+            s: &'a str,
+            /// Other words that find it: former names, a named code's number.
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            a: Vec<String>,
+            /// Set for a range page, which has no comparisons.
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            x: bool,
+        }
+        #[derive(Serialize)]
+        struct Index<'a> {
+            protocols: Vec<ProtocolEntry<'a>>,
+            codes: Vec<CodeEntry<'a>>,
+        }
+        let protocols = &self.catalog.protocols;
+        let index = Index {
+            protocols: protocols
+                .iter()
+                .map(|p| ProtocolEntry {
+                    slug: &p.slug,
+                    name: &p.name,
+                })
+                .collect(),
+            codes: protocols
+                .iter()
+                .flat_map(|p| {
+                    p.codes.iter().enumerate().map(move |(rank, c)| {
+                        let mut also = c.former_names.clone();
+                        if p.scheme.form == Form::Named {
+                            also.extend(c.number.map(|n| n.to_string()));
+                        }
+                        CodeEntry {
+                            p: &p.slug,
+                            c: &c.code,
+                            u: &c.slug,
+                            r: rank,
+                            n: prose::label(c),
+                            s: &c.summary,
+                            a: also,
+                            x: c.is_range,
+                        }
+                    })
+                })
+                .collect(),
+        };
+        let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_string());
+        format!("window.statusrefIndex = {json};\n")
+    }
+}

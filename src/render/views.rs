@@ -1,0 +1,600 @@
+//! Views: the context each kind of page gets — home, protocol, code, comparison, 404 — and the
+//! pieces they share (code views, fact rows, the compare picker, links to pairs).
+
+use serde::Serialize;
+use tera::Context;
+
+use super::head::Head;
+use super::{PageRef, Renderer, slugify};
+use crate::catalog::{CodeId, Form, Protocol};
+use crate::compare::Pair;
+use crate::prose;
+
+#[derive(Serialize)]
+pub(super) struct CodeLink<'a> {
+    pub(super) code: &'a str,
+    pub(super) name: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) href: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ClassView<'a> {
+    pub(super) label: String,
+    pub(super) meaning: &'a str,
+    pub(super) client_action: &'a str,
+    pub(super) codes: Vec<CodeLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionView<'a> {
+    pub(super) title: &'a str,
+    pub(super) id: String,
+    pub(super) html: &'a str,
+    /// One of the sections every code has, which comparison pages show.
+    pub(super) required: bool,
+}
+
+/// A row of a code's facts; `None` where the code has no value for it.
+#[derive(Serialize, Clone)]
+pub(super) struct Fact {
+    pub(super) label: String,
+    pub(super) value: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CodeView<'a> {
+    pub(super) code: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) name: &'a str,
+    pub(super) label: String,
+    pub(super) summary: &'a str,
+    pub(super) href: String,
+    pub(super) facts: Vec<Fact>,
+    pub(super) sections: Vec<SectionView<'a>>,
+}
+
+/// The compare picker: every code of a protocol, with two chosen to start with.
+#[derive(Serialize)]
+pub(super) struct Picker<'a> {
+    pub(super) protocol: &'a str,
+    pub(super) name: &'a str,
+    pub(super) codes: Vec<CodeOption<'a>>,
+    pub(super) first: &'a str,
+    pub(super) second: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct CodeOption<'a> {
+    pub(super) slug: &'a str,
+    pub(super) label: String,
+}
+
+pub(super) fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
+    Picker {
+        protocol: &p.slug,
+        name: &p.name,
+        codes: p
+            .paired_ids()
+            .map(|id| {
+                let c = p.code(id);
+                CodeOption {
+                    slug: &c.slug,
+                    label: prose::label(c),
+                }
+            })
+            .collect(),
+        first: &p.code(first).slug,
+        second: &p.code(second).slug,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct PairLink {
+    pub(super) text: String,
+    pub(super) href: String,
+}
+
+/// A row of the side-by-side table; a code without that fact shows a dash.
+#[derive(Serialize)]
+pub(super) struct Row {
+    pub(super) label: String,
+    pub(super) a: String,
+    pub(super) b: String,
+}
+
+/// Puts two codes' facts side by side: every row either of them has. Both lists have the same
+/// rows, as one protocol's facts do.
+pub(super) fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
+    let dash = || "—".to_string();
+    a.iter()
+        .zip(b)
+        .filter(|(x, y)| x.value.is_some() || y.value.is_some())
+        .map(|(x, y)| Row {
+            label: x.label.clone(),
+            a: x.value.clone().unwrap_or_else(dash),
+            b: y.value.clone().unwrap_or_else(dash),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(super) struct WhichView {
+    pub(super) label: String,
+    pub(super) text: String,
+}
+
+impl Renderer<'_> {
+    pub(super) fn code_link<'a>(&self, from: &str, p: &'a Protocol, id: CodeId) -> CodeLink<'a> {
+        let code = p.code(id);
+        CodeLink {
+            code: &code.code,
+            name: &code.name,
+            summary: &code.summary,
+            href: self.code_href(from, p, id),
+        }
+    }
+
+    pub(super) fn code_href(&self, from: &str, p: &Protocol, id: CodeId) -> String {
+        self.links
+            .href(Some(from), &[&p.slug, "/", &p.code(id).slug, "/"].concat())
+    }
+
+    pub(super) fn home(&self) -> tera::TeraResult<Context> {
+        #[derive(Serialize)]
+        struct ProtocolLink<'a> {
+            name: &'a str,
+            full_name: &'a str,
+            summary: &'a str,
+            codes: usize,
+            codes_word: &'a str,
+            pairs: usize,
+            href: String,
+        }
+        let protocols: Vec<ProtocolLink> = self
+            .catalog
+            .protocols
+            .iter()
+            .map(|p| ProtocolLink {
+                name: &p.name,
+                full_name: &p.full_name,
+                summary: &p.summary,
+                codes: p.codes.len(),
+                codes_word: &p.vocabulary.codes,
+                pairs: p.pair_count(),
+                href: self.links.href(Some(""), &format!("{}/", p.slug)),
+            })
+            .collect();
+        let site = self.site();
+        let meta = self.meta(
+            Some(""),
+            Head {
+                title: format!(
+                    "{}: protocol status and reply codes explained and compared",
+                    site.title
+                ),
+                headline: site.title.clone(),
+                description: site.description.clone(),
+                trail: vec![],
+                schema: "WebSite",
+                kind: "home",
+                modified: self.modified(PageRef::Home),
+            },
+        );
+        #[derive(Serialize)]
+        struct Home<'a> {
+            protocols: Vec<ProtocolLink<'a>>,
+            bundle: Option<BundleView>,
+        }
+        #[derive(Serialize)]
+        struct BundleView {
+            href: String,
+            size: String,
+        }
+        let bundle = self.bundle.as_ref().map(|b| BundleView {
+            href: self.links.asset(Some(""), &b.file),
+            size: format!("{:.1} MB", b.bytes as f64 / 1_000_000.0),
+        });
+        self.context(meta, Home { protocols, bundle })
+    }
+
+    /// The protocol's codes by class; a protocol without classes has one list of them all.
+    pub(super) fn class_views<'a>(&self, dir: &str, p: &'a Protocol) -> Vec<ClassView<'a>> {
+        if p.classes.is_empty() {
+            return vec![ClassView {
+                label: capitalized(&p.vocabulary.codes),
+                meaning: "",
+                client_action: "",
+                codes: p.ids().map(|id| self.code_link(dir, p, id)).collect(),
+            }];
+        }
+        p.classes
+            .iter()
+            .enumerate()
+            .map(|(ci, class)| ClassView {
+                label: class.label.clone(),
+                meaning: &class.meaning,
+                client_action: class.client_action.as_deref().unwrap_or(""),
+                codes: p
+                    .ids()
+                    .filter(|&id| p.code(id).class == Some(ci))
+                    .map(|id| self.code_link(dir, p, id))
+                    .collect(),
+            })
+            .filter(|c| !c.codes.is_empty())
+            .collect()
+    }
+
+    pub(super) fn protocol(&self, pi: usize) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let dir = format!("{}/", p.slug);
+        let classes = self.class_views(&dir, p);
+        let codes_title = title_case(&p.vocabulary.codes);
+        let title = format!(
+            "{} {codes_title}: All {} Explained and Compared",
+            p.name,
+            p.codes.len()
+        );
+        let by_class = if p.classes.is_empty() {
+            ""
+        } else {
+            " by class"
+        };
+        let description = format!(
+            "All {} {} {} explained{by_class}, with what each means, when you see it and how to fix it, and {} side-by-side comparisons.",
+            p.codes.len(),
+            p.name,
+            p.vocabulary.codes,
+            p.pair_count()
+        );
+        let meta = self.meta(
+            Some(&dir),
+            Head {
+                title,
+                headline: format!("{} {}", p.name, p.vocabulary.codes),
+                description,
+                trail: vec![(p.name.clone(), dir.clone())],
+                schema: "CollectionPage",
+                kind: "protocol",
+                modified: self.modified(PageRef::Protocol(pi)),
+            },
+        );
+        #[derive(Serialize)]
+        struct ProtocolPage<'a> {
+            name: &'a str,
+            full_name: &'a str,
+            summary: &'a str,
+            specs: &'a [String],
+            codes: usize,
+            codes_word: &'a str,
+            pairs: usize,
+            classes: Vec<ClassView<'a>>,
+            picker: Option<Picker<'a>>,
+        }
+        self.context(
+            meta,
+            ProtocolPage {
+                name: &p.name,
+                full_name: &p.full_name,
+                summary: &p.summary,
+                specs: &p.specs,
+                codes: p.codes.len(),
+                codes_word: &p.vocabulary.codes,
+                pairs: p.pair_count(),
+                classes,
+                picker: (p.paired >= 2).then(|| picker(p, CodeId(0), CodeId(1))),
+            },
+        )
+    }
+
+    /// The rows of a code's facts, the same rows for every code of the protocol: the built-in
+    /// ones, then the protocol's fact fields, then where the code is defined.
+    pub(super) fn facts(&self, p: &Protocol, id: CodeId) -> Vec<Fact> {
+        let code = p.code(id);
+        let v = &p.vocabulary;
+        let fact = |label: String, value: Option<String>| Fact { label, value };
+        let mut facts = Vec::new();
+        if p.scheme.form == Form::Named {
+            facts.push(fact(
+                "Number".to_string(),
+                code.number.map(|n| n.to_string()),
+            ));
+        }
+        if !p.classes.is_empty() {
+            facts.push(fact(
+                "Class".to_string(),
+                p.class_of(id).map(|c| c.label.clone()),
+            ));
+        }
+        facts.push(fact(
+            format!("What the {} does", v.receiver),
+            Some(prose::client_action(p, id)),
+        ));
+        if !p.groups.is_empty() {
+            facts.push(fact(
+                capitalized(&v.group),
+                p.group_of(id).map(|g| g.label.clone()),
+            ));
+        }
+        facts.push(fact(
+            "Status".to_string(),
+            Some(code.status.as_str().to_string()),
+        ));
+        if !code.former_names.is_empty() {
+            facts.push(fact(
+                "Former names".to_string(),
+                Some(code.former_names.join("; ")),
+            ));
+        }
+        facts.push(fact("Who uses it".to_string(), code.used_by.clone()));
+        for (field, declared) in p.facts.iter().enumerate() {
+            // A list says what a code without items means ("No command"); another kind of fact
+            // a code leaves out is not shown for it.
+            let value = code.facts[field].as_ref();
+            let shown = value.is_some() || declared.list().is_some();
+            facts.push(fact(
+                declared.label.clone(),
+                shown.then(|| declared.cell(value)),
+            ));
+        }
+        facts.push(fact(
+            "Defined in".to_string(),
+            Some(if code.specs.is_empty() {
+                "No specification".to_string()
+            } else {
+                code.specs.join("; ")
+            }),
+        ));
+        facts
+    }
+
+    pub(super) fn code_view<'a>(
+        &'a self,
+        from: &str,
+        p: &'a Protocol,
+        id: CodeId,
+        nested: bool,
+    ) -> CodeView<'a> {
+        let pi = self.protocol_index(p);
+        let code = p.code(id);
+        CodeView {
+            code: &code.code,
+            slug: &code.slug,
+            name: &code.name,
+            label: prose::label(code),
+            summary: &code.summary,
+            href: self.code_href(from, p, id),
+            facts: self.code_facts[pi][id.0]
+                .iter()
+                .filter(|f| f.value.is_some())
+                .cloned()
+                .collect(),
+            sections: code
+                .sections
+                .iter()
+                .zip(&self.sections[pi][id.0])
+                .map(|(s, [page, lower])| SectionView {
+                    title: &s.title,
+                    id: format!("{}-{}", code.slug, slugify(&s.title)),
+                    html: if nested { lower } else { page },
+                    required: crate::catalog::REQUIRED_SECTIONS.contains(&s.title.as_str()),
+                })
+                .collect(),
+        }
+    }
+
+    pub(super) fn protocol_index(&self, p: &Protocol) -> usize {
+        self.catalog
+            .protocols
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .unwrap_or_default()
+    }
+
+    pub(super) fn pair_link(&self, from: &str, p: &Protocol, pair: Pair) -> PairLink {
+        let (low, high) = (p.code(pair.low()), p.code(pair.high()));
+        PairLink {
+            text: [prose::label(low), " vs ".to_string(), prose::label(high)].concat(),
+            href: self
+                .links
+                .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+        }
+    }
+
+    pub(super) fn code(&self, pi: usize, id: CodeId) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let code = p.code(id);
+        let dir = format!("{}/{}/", p.slug, code.slug);
+        let comparisons: Vec<PairLink> = self.relevance[pi]
+            .comparisons_of(id)
+            .map(|pair| self.pair_link(&dir, p, pair))
+            .collect();
+        let heading = format!("{} {}", p.name, prose::label(code));
+        let meta = self.meta(
+            Some(&dir),
+            Head {
+                title: format!("{heading}: Meaning, Causes and Fixes"),
+                headline: heading.clone(),
+                description: prose::code_description(p, id),
+                trail: vec![
+                    (p.name.clone(), format!("{}/", p.slug)),
+                    (code.code.clone(), dir.clone()),
+                ],
+                schema: "TechArticle",
+                kind: "code",
+                modified: self.modified(PageRef::Code(pi, id)),
+            },
+        );
+        #[derive(Serialize)]
+        struct CodePage<'a> {
+            heading: String,
+            code: CodeView<'a>,
+            comparisons: Vec<PairLink>,
+            protocol: &'a str,
+            codes_word: &'a str,
+            picker: Option<Picker<'a>>,
+        }
+        self.context(
+            meta,
+            CodePage {
+                heading,
+                code: self.code_view(&dir, p, id, false),
+                comparisons,
+                protocol: &p.name,
+                codes_word: &p.vocabulary.codes,
+                picker: self.relevance[pi].comparisons_of(id).next().map(|closest| {
+                    let other = if closest.low() == id {
+                        closest.high()
+                    } else {
+                        closest.low()
+                    };
+                    picker(p, id, other)
+                }),
+            },
+        )
+    }
+
+    pub(super) fn pair(&self, pi: usize, pair: Pair) -> tera::TeraResult<Context> {
+        let p = &self.catalog.protocols[pi];
+        let (a, b) = (pair.low(), pair.high());
+        let dir = format!("{}/{}/", p.slug, pair.slug(p));
+        let heading = prose::pair_heading(p, a, b);
+        let (which, rule) = prose::which(p, a, b);
+        let related: Vec<PairLink> = self.relevance[pi]
+            .related(pair)
+            .into_iter()
+            .map(|r| self.pair_link(&dir, p, r))
+            .collect();
+        let crumb = format!("{} vs {}", p.code(a).code, p.code(b).code);
+        let meta = self.meta(
+            Some(&dir),
+            Head {
+                title: prose::pair_title(p, a, b),
+                headline: heading.clone(),
+                description: prose::pair_description(p, a, b),
+                trail: vec![
+                    (p.name.clone(), format!("{}/", p.slug)),
+                    (crumb, dir.clone()),
+                ],
+                schema: "TechArticle",
+                kind: "pair",
+                modified: self.modified(PageRef::Pair(pi, pair)),
+            },
+        );
+        #[derive(Serialize)]
+        struct PairPage<'a> {
+            heading: String,
+            opening: String,
+            note: Option<&'a str>,
+            differences: Vec<String>,
+            table: Vec<Row>,
+            which: Vec<WhichView>,
+            rule: String,
+            related: Vec<PairLink>,
+        }
+        self.context(
+            meta,
+            PairPage {
+                heading,
+                opening: prose::opening(p, a, b),
+                table: rows(&self.code_facts[pi][a.0], &self.code_facts[pi][b.0]),
+                note: self.notes[pi].get(&(a, b)).map(String::as_str),
+                differences: prose::differences(p, a, b),
+                which: which
+                    .into_iter()
+                    .map(|w| WhichView {
+                        label: w.label,
+                        text: w.text,
+                    })
+                    .collect(),
+                rule,
+                related,
+            },
+        )
+        .map(|mut context| {
+            let views = &self.pair_views[pi];
+            context.insert_value(
+                "codes",
+                tera::Value::from(&[views[a.0].clone(), views[b.0].clone()][..]),
+            );
+            context
+        })
+    }
+
+    pub(super) fn not_found(&self) -> tera::TeraResult<Context> {
+        #[derive(Serialize)]
+        struct ProtocolLink<'a> {
+            name: &'a str,
+            codes_word: &'a str,
+            href: String,
+        }
+        /// A comparison page's address, to show how they are written.
+        #[derive(Serialize)]
+        struct Example {
+            path: String,
+            low: String,
+            high: String,
+        }
+        #[derive(Serialize)]
+        struct NotFound<'a> {
+            protocols: Vec<ProtocolLink<'a>>,
+            example: Option<Example>,
+        }
+        let protocols = self
+            .catalog
+            .protocols
+            .iter()
+            .map(|p| ProtocolLink {
+                name: &p.name,
+                codes_word: &p.vocabulary.codes,
+                href: self.links.href(None, &format!("{}/", p.slug)),
+            })
+            .collect();
+        let example = self
+            .catalog
+            .protocols
+            .iter()
+            .find(|p| p.paired >= 2)
+            .map(|p| {
+                let pair = self.relevance[self.protocol_index(p)]
+                    .comparisons_of(CodeId(0))
+                    .next()
+                    .unwrap_or_else(|| crate::compare::pair_at(p.paired, 0));
+                Example {
+                    path: format!("/{}/{}/", p.slug, pair.slug(p)),
+                    low: p.code(pair.low()).code.clone(),
+                    high: p.code(pair.high()).code.clone(),
+                }
+            });
+        let meta = self.meta(
+            None,
+            Head {
+                title: "Page Not Found".to_string(),
+                headline: "Page not found".to_string(),
+                description: "There is no page at this address. Find the code you need through the list of protocols on this page.".to_string(),
+                trail: vec![],
+                schema: "WebPage",
+                kind: "404",
+                modified: self.modified(PageRef::NotFound),
+            },
+        );
+        self.context(meta, NotFound { protocols, example })
+    }
+}
+
+/// "reply codes" → "Reply codes", for a label that starts a line.
+pub(super) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "reply codes" → "Reply Codes", for titles; words already in capitals stay as they are.
+pub(super) fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(capitalized)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
