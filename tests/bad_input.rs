@@ -1,5 +1,6 @@
-//! Every kind of bad input gets a clear error naming file, line and field, a non-zero exit, and
-//! leaves the previous output exactly as it was.
+//! Every kind of author mistake — in front matter, sections, references and templates — gets a
+//! clear error naming file, line and field from both `build` and `check`, a non-zero exit, and
+//! leaves the previous output exactly as it was. Corrupt and hostile files are in robustness.rs.
 
 mod common;
 
@@ -33,6 +34,26 @@ fn build_broken(mutate: impl FnOnce(&Path)) -> String {
         snapshot,
         self::snapshot(out.path()),
         "the previous output was touched"
+    );
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "exits 1, not by a signal: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // `check` finds the same problems, and writes nothing either.
+    let checked = Command::new(env!("CARGO_BIN_EXE_statusref"))
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("run statusref check");
+    let check_err = String::from_utf8_lossy(&checked.stderr).into_owned();
+    assert_eq!(checked.status.code(), Some(1), "{check_err}");
+    let errors = |text: &str| text.lines().filter(|l| l.starts_with("error:")).count();
+    assert_eq!(
+        errors(&stderr),
+        errors(&check_err),
+        "build and check disagree:\n{stderr}\n{check_err}"
     );
     stderr
 }

@@ -59,15 +59,6 @@ fn drop_in(site: &Path, from: &str, to: &str) {
 }
 
 #[test]
-fn malformed_toml() {
-    let err = both(|s| drop_in(s, "malformed-toml.md", "content/ftp/550.md"));
-    assert!(
-        err.contains("550.md:4:") || err.contains("550.md:5:"),
-        "{err}"
-    );
-}
-
-#[test]
 fn invalid_utf8() {
     let err = both(|s| drop_in(s, "invalid-utf8.md", "content/ftp/550.md"));
     assert!(err.contains("550.md:3: is not valid UTF-8"), "{err}");
@@ -106,38 +97,6 @@ fn a_code_written_as_a_path() {
         err.contains("the file is named 550.md but its code is \"../../x\""),
         "{err}"
     );
-}
-
-#[test]
-fn duplicate_codes_across_files() {
-    let err = both(|s| {
-        let text = fs::read_to_string(s.join("content/ftp/211.md")).unwrap();
-        fs::write(s.join("content/ftp/0211.md"), text).unwrap();
-    });
-    assert!(err.contains("code 211 is already defined in"), "{err}");
-}
-
-#[test]
-fn a_template_syntax_error() {
-    let err = both(|s| {
-        fs::create_dir_all(s.join("templates")).unwrap();
-        drop_in(s, "template-syntax/code.html", "templates/code.html");
-    });
-    assert!(err.contains("code.html:3:"), "{err}");
-}
-
-#[test]
-fn a_template_using_an_undefined_variable() {
-    let err = both(|s| {
-        fs::create_dir_all(s.join("templates")).unwrap();
-        drop_in(
-            s,
-            "template-undefined/compare.html",
-            "templates/compare.html",
-        );
-    });
-    assert!(err.contains("compare.html:4:"), "{err}");
-    assert!(err.contains("no_such_variable"), "{err}");
 }
 
 #[cfg(unix)]
