@@ -80,6 +80,18 @@ impl Problems<'_> {
     fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
         d.hint = Some(hint.into());
     }
+
+    /// A problem with what to do about it.
+    fn hinted(
+        &mut self,
+        line: usize,
+        field: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let d = self.at(line, field, message);
+        Problems::hint(d, hint);
+    }
 }
 
 fn build_code(
@@ -161,11 +173,7 @@ fn is_range(src: &CodeSource, p: &mut Problems) -> bool {
         None => false,
         Some(k) if k.value == "range" => true,
         Some(k) => {
-            let d = p.at(k.line, "kind", format!("unknown kind \"{}\"", k.value));
-            Problems::hint(
-                d,
-                "leave `kind` out for a code, or write kind = \"range\" for a page on a range of codes",
-            );
+            p.hinted(k.line, "kind", format!("unknown kind \"{}\"", k.value), "leave `kind` out for a code, or write kind = \"range\" for a page on a range of codes");
             false
         }
     }
@@ -180,13 +188,10 @@ fn slug(
 ) -> (String, Option<String>) {
     let variant = src.variant.as_ref().map(|v| {
         if !is_variant(&v.value) {
-            let d = p.at(
+            p.hinted(
                 v.line,
                 "variant",
                 format!("\"{}\" cannot be part of a URL", v.value),
-            );
-            Problems::hint(
-                d,
                 "use lower-case letters, digits and hyphens, e.g. \"iis\"",
             );
         }
@@ -220,24 +225,18 @@ fn slug(
 /// Who uses a code no specification defines, and where a defined one is defined.
 fn check_standing(src: &CodeSource, status: Status, origin: Origin, p: &mut Problems) {
     if status == Status::NonStandard && src.used_by.is_none() {
-        let d = p.at(
+        p.hinted(
             src.status.line,
             "used_by",
             "a non-standard code must say who uses it",
-        );
-        Problems::hint(
-            d,
             "add used_by = \"…\", one sentence naming the servers or clients that use it",
         );
     }
     if origin == Origin::Peer && status != Status::NonStandard && src.specs.value.is_empty() {
-        let d = p.at(
+        p.hinted(
             src.specs.line,
             "specs",
             format!("a {status} code needs at least one spec reference"),
-        );
-        Problems::hint(
-            d,
             "name the specification and section, e.g. \"RFC 959 §4.2.1\"",
         );
     }
@@ -300,13 +299,10 @@ fn identity(
     let numbers = match numbers {
         Ok(n) => Some(n),
         Err(why) => {
-            let d = p.at(
+            p.hinted(
                 src.code.line,
                 "code",
                 format!("{why}, so it does not have {protocol}'s form"),
-            );
-            Problems::hint(
-                d,
                 format!("{protocol} codes are written like {}", scheme.example()),
             );
             None
@@ -320,13 +316,21 @@ fn identity(
             None
         }
         (None, true) => {
-            let d = p.at(src.code.line, "number", "a named code needs its number");
-            Problems::hint(d, "add number = …, the value that goes on the wire");
+            p.hinted(
+                src.code.line,
+                "number",
+                "a named code needs its number",
+                "add number = …, the value that goes on the wire",
+            );
             None
         }
         (Some(n), false) => {
-            let d = p.at(n.line, "number", "only named codes have a separate number");
-            Problems::hint(d, "leave `number` out: the code is its number");
+            p.hinted(
+                n.line,
+                "number",
+                "only named codes have a separate number",
+                "leave `number` out: the code is its number",
+            );
             None
         }
         (None, false) => numbers.as_ref().and_then(|n| (n.len() == 1).then(|| n[0])),
@@ -362,12 +366,12 @@ fn implied_class(
         .or_else(|| classes.iter().position(by_range));
     if found.is_none() {
         let labels: Vec<&str> = classes.iter().map(|c| c.label.as_str()).collect();
-        let d = p.at(
+        p.hinted(
             src.code.line,
             "code",
             format!("\"{}\" is in none of {protocol}'s classes", src.code.value),
+            format!("the classes are {}", labels.join("; ")),
         );
-        Problems::hint(d, format!("the classes are {}", labels.join("; ")));
     }
     found
 }
@@ -423,28 +427,19 @@ fn origin(
     };
     match Origin::parse(&origin.value) {
         Some(Origin::Local) if settings.vocabulary.local.is_none() => {
-            let d = p.at(
+            p.hinted(
                 origin.line,
                 "origin",
                 "this protocol's vocabulary has no `local`",
-            );
-            Problems::hint(
-                d,
                 "add local = \"…\" to [vocabulary] in _protocol.toml, a noun phrase for such codes",
             );
             default
         }
         Some(o) => o,
         None => {
-            let d = p.at(
-                origin.line,
+            p.hinted(origin.line,
                 "origin",
-                format!("unknown origin \"{}\"", origin.value),
-            );
-            Problems::hint(
-                d,
-                "use \"peer\" (sent by the other side, the default) or \"local\" (reported by the receiving side itself)",
-            );
+                format!("unknown origin \"{}\"", origin.value), "use \"peer\" (sent by the other side, the default) or \"local\" (reported by the receiving side itself)");
             default
         }
     }
@@ -454,9 +449,10 @@ fn origin(
 /// own or its class's.
 fn check_sentences(src: &CodeSource, settings: &Settings, class: Option<usize>, p: &mut Problems) {
     if !is_sentence(&src.summary.value) {
-        let d = p.at(src.summary.line, "summary", "must be one complete sentence");
-        Problems::hint(
-            d,
+        p.hinted(
+            src.summary.line,
+            "summary",
+            "must be one complete sentence",
             "start with a capital letter and end with a period, so that it reads on its own",
         );
     }
@@ -480,13 +476,10 @@ fn check_sentences(src: &CodeSource, settings: &Settings, class: Option<usize>, 
     // A code in no class of a protocol that has classes is reported already.
     let classless = class.is_none() && !settings.classes.is_empty();
     if src.client_action.is_none() && class_action.is_none() && !classless {
-        let d = p.at(
+        p.hinted(
             src.code.line,
             "client_action",
             "says nothing about what to do next, and neither does its class",
-        );
-        Problems::hint(
-            d,
             format!(
                 "add client_action = \"…\", one sentence in the imperative for the {}",
                 settings.vocabulary.receiver
@@ -510,9 +503,10 @@ fn facts(src: &CodeSource, settings: &Settings, p: &mut Problems) -> Vec<Option<
                 None => {
                     if field.required {
                         let line = src.front_matter_line;
-                        let d = p.at(line, &field.key, format!("missing field `{}`", field.key));
-                        Problems::hint(
-                            d,
+                        p.hinted(
+                            line,
+                            &field.key,
+                            format!("missing field `{}`", field.key),
                             format!(
                                 "{}: every {} code has it",
                                 field.label, settings.vocabulary.code

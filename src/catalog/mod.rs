@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dates::Date;
 use crate::error::Diagnostic;
+pub use crate::load::Vocabulary;
 use crate::load::{Located, ProtocolConfig, ProtocolSource, Section, SiteConfig, Source};
 
 mod code;
@@ -87,28 +88,6 @@ impl Origin {
             _ => None,
         }
     }
-}
-
-/// The words generated sentences use for a protocol: "reply" or "response", "server" or
-/// "either endpoint".
-#[derive(Debug, Clone)]
-pub struct Vocabulary {
-    /// What the protocol's numbers are called: "reply code", "close code".
-    pub code: String,
-    pub codes: String,
-    /// One of them as the receiver gets it: "reply", "response".
-    pub reply: String,
-    pub replies: String,
-    /// Who sends them: "server", "either endpoint".
-    pub sender: String,
-    /// Who acts on them: "client", "other endpoint".
-    pub receiver: String,
-    /// What defines them: "RFC".
-    pub spec: String,
-    /// A noun phrase for a code the receiver reports itself, if the protocol has such codes.
-    pub local: Option<String>,
-    /// What a group is called: "function group", "subject".
-    pub group: String,
 }
 
 /// A class of codes.
@@ -446,18 +425,7 @@ fn settings(
     let scheme = Scheme::from_config(&cfg.scheme)
         .map_err(|message| diagnostics.push(Diagnostic::new(path, message).field("scheme")))
         .ok();
-    let v = &cfg.vocabulary;
-    let vocabulary = Vocabulary {
-        code: v.code.clone(),
-        codes: v.codes.clone(),
-        reply: v.reply.clone(),
-        replies: v.replies.clone(),
-        sender: v.sender.clone(),
-        receiver: v.receiver.clone(),
-        spec: v.spec.clone(),
-        local: v.local.clone(),
-        group: v.group.clone().unwrap_or_else(|| "group".to_string()),
-    };
+    let vocabulary = cfg.vocabulary.clone();
     let classes = classes(cfg, path, diagnostics);
     let mut groups: Vec<Group> = cfg
         .groups

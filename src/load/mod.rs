@@ -50,7 +50,7 @@ pub struct ProtocolConfig {
     pub specs: Vec<String>,
     pub summary: String,
     pub scheme: SchemeConfig,
-    pub vocabulary: VocabularyConfig,
+    pub vocabulary: Vocabulary,
     #[serde(default)]
     pub classes: Vec<ClassConfig>,
     #[serde(default)]
@@ -77,21 +77,33 @@ pub struct SchemeConfig {
     pub parts: Option<usize>,
 }
 
-/// The words the generated sentences use for this protocol.
+/// The words generated sentences use for a protocol: "reply" or "response", "server" or
+/// "either endpoint".
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VocabularyConfig {
+pub struct Vocabulary {
+    /// What the protocol's numbers are called: "reply code", "close code".
     pub code: String,
     pub codes: String,
+    /// One of them as the receiver gets it: "reply", "response".
     pub reply: String,
     pub replies: String,
+    /// Who sends them: "server", "either endpoint".
     pub sender: String,
+    /// Who acts on them: "client", "other endpoint".
     pub receiver: String,
+    /// What defines them: "RFC".
     pub spec: String,
+    /// A noun phrase for a code the receiver reports itself, if the protocol has such codes.
     #[serde(default)]
     pub local: Option<String>,
-    #[serde(default)]
-    pub group: Option<String>,
+    /// What a group is called: "function group", "subject".
+    #[serde(default = "default_group")]
+    pub group: String,
+}
+
+fn default_group() -> String {
+    "group".to_string()
 }
 
 /// A class of codes and how a code is put in it.

@@ -8,33 +8,33 @@ use crate::dates::Date;
 
 #[derive(Serialize)]
 pub(super) struct Crumb {
-    pub(super) name: String,
-    pub(super) href: String,
+    name: String,
+    href: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct PageMeta {
-    pub(super) title: String,
-    pub(super) description: String,
-    pub(super) canonical: Option<String>,
-    pub(super) css: String,
-    pub(super) home: String,
-    pub(super) favicon_svg: String,
-    pub(super) favicon_ico: String,
+    title: String,
+    description: String,
+    canonical: Option<String>,
+    css: String,
+    home: String,
+    favicon_svg: String,
+    favicon_ico: String,
     /// Absolute, as Open Graph requires.
-    pub(super) image: String,
-    pub(super) og_type: &'static str,
+    image: String,
+    og_type: &'static str,
     /// What kind of page this is, for scripts: "home", "protocol", "code", "pair" or "404".
-    pub(super) kind: &'static str,
+    kind: &'static str,
     /// The prefix that turns a folder path from the site root into an href from this page.
-    pub(super) root: String,
+    root: String,
     /// What a folder href ends with: "" over http, "index.html" on disk.
-    pub(super) suffix: &'static str,
-    pub(super) search_js: String,
-    pub(super) search_index: String,
-    pub(super) breadcrumbs: Vec<Crumb>,
+    suffix: &'static str,
+    search_js: String,
+    search_index: String,
+    breadcrumbs: Vec<Crumb>,
     /// Schema.org data for the page, ready to place in a script element.
-    pub(super) json_ld: Option<String>,
+    json_ld: Option<String>,
 }
 
 /// What a page says about itself in its head.
@@ -56,44 +56,44 @@ pub(super) struct Head {
 #[derive(Serialize)]
 pub(super) struct Organization<'a> {
     #[serde(rename = "@type")]
-    pub(super) kind: &'static str,
-    pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    kind: &'static str,
+    name: &'a str,
+    url: &'a str,
 }
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Page<'a> {
     #[serde(rename = "@type")]
-    pub(super) kind: &'a str,
+    kind: &'a str,
     #[serde(rename = "@id")]
-    pub(super) id: &'a str,
-    pub(super) url: &'a str,
-    pub(super) name: &'a str,
-    pub(super) headline: &'a str,
-    pub(super) description: &'a str,
-    pub(super) date_modified: &'a str,
-    pub(super) in_language: &'a str,
-    pub(super) image: &'a str,
-    pub(super) publisher: &'a Organization<'a>,
+    id: &'a str,
+    url: &'a str,
+    name: &'a str,
+    headline: &'a str,
+    description: &'a str,
+    date_modified: &'a str,
+    in_language: &'a str,
+    image: &'a str,
+    publisher: &'a Organization<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) main_entity_of_page: Option<&'a str>,
+    main_entity_of_page: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) author: Option<&'a Organization<'a>>,
+    author: Option<&'a Organization<'a>>,
 }
 #[derive(Serialize)]
 pub(super) struct ListItem<'a> {
     #[serde(rename = "@type")]
-    pub(super) kind: &'static str,
-    pub(super) position: usize,
-    pub(super) name: &'a str,
-    pub(super) item: String,
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
 }
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Breadcrumbs<'a> {
     #[serde(rename = "@type")]
-    pub(super) kind: &'static str,
-    pub(super) item_list_element: Vec<ListItem<'a>>,
+    kind: &'static str,
+    item_list_element: Vec<ListItem<'a>>,
 }
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -104,9 +104,9 @@ pub(super) enum Node<'a> {
 #[derive(Serialize)]
 pub(super) struct Document<'a> {
     #[serde(rename = "@context")]
-    pub(super) context: &'static str,
+    context: &'static str,
     #[serde(rename = "@graph")]
-    pub(super) graph: Vec<Node<'a>>,
+    graph: Vec<Node<'a>>,
 }
 
 impl Renderer<'_> {

@@ -12,62 +12,62 @@ use crate::prose;
 
 #[derive(Serialize)]
 pub(super) struct CodeLink<'a> {
-    pub(super) code: &'a str,
-    pub(super) name: &'a str,
-    pub(super) summary: &'a str,
-    pub(super) href: String,
+    code: &'a str,
+    name: &'a str,
+    summary: &'a str,
+    href: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct ClassView<'a> {
-    pub(super) label: String,
-    pub(super) meaning: &'a str,
-    pub(super) client_action: &'a str,
-    pub(super) codes: Vec<CodeLink<'a>>,
+    label: String,
+    meaning: &'a str,
+    client_action: &'a str,
+    codes: Vec<CodeLink<'a>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SectionView<'a> {
-    pub(super) title: &'a str,
-    pub(super) id: String,
-    pub(super) html: &'a str,
+    title: &'a str,
+    id: String,
+    html: &'a str,
     /// One of the sections every code has, which comparison pages show.
-    pub(super) required: bool,
+    required: bool,
 }
 
 /// A row of a code's facts; `None` where the code has no value for it.
 #[derive(Serialize, Clone)]
 pub(super) struct Fact {
-    pub(super) label: String,
-    pub(super) value: Option<String>,
+    label: String,
+    value: Option<String>,
 }
 
 #[derive(Serialize)]
 pub(super) struct CodeView<'a> {
-    pub(super) code: &'a str,
-    pub(super) slug: &'a str,
-    pub(super) name: &'a str,
-    pub(super) label: String,
-    pub(super) summary: &'a str,
-    pub(super) href: String,
-    pub(super) facts: Vec<Fact>,
-    pub(super) sections: Vec<SectionView<'a>>,
+    code: &'a str,
+    slug: &'a str,
+    name: &'a str,
+    label: String,
+    summary: &'a str,
+    href: String,
+    facts: Vec<Fact>,
+    sections: Vec<SectionView<'a>>,
 }
 
 /// The compare picker: every code of a protocol, with two chosen to start with.
 #[derive(Serialize)]
 pub(super) struct Picker<'a> {
-    pub(super) protocol: &'a str,
-    pub(super) name: &'a str,
-    pub(super) codes: Vec<CodeOption<'a>>,
-    pub(super) first: &'a str,
-    pub(super) second: &'a str,
+    protocol: &'a str,
+    name: &'a str,
+    codes: Vec<CodeOption<'a>>,
+    first: &'a str,
+    second: &'a str,
 }
 
 #[derive(Serialize)]
 pub(super) struct CodeOption<'a> {
-    pub(super) slug: &'a str,
-    pub(super) label: String,
+    slug: &'a str,
+    label: String,
 }
 
 pub(super) fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
@@ -91,16 +91,16 @@ pub(super) fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Pick
 
 #[derive(Serialize)]
 pub(super) struct PairLink {
-    pub(super) text: String,
-    pub(super) href: String,
+    text: String,
+    href: String,
 }
 
 /// A row of the side-by-side table; a code without that fact shows a dash.
 #[derive(Serialize)]
 pub(super) struct Row {
-    pub(super) label: String,
-    pub(super) a: String,
-    pub(super) b: String,
+    label: String,
+    a: String,
+    b: String,
 }
 
 /// Puts two codes' facts side by side: every row either of them has. Both lists have the same
@@ -120,8 +120,8 @@ pub(super) fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
 
 #[derive(Serialize)]
 pub(super) struct WhichView {
-    pub(super) label: String,
-    pub(super) text: String,
+    label: String,
+    text: String,
 }
 
 impl Renderer<'_> {
