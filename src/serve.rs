@@ -4,7 +4,8 @@
 //! to each HTML response (never to the files). A failed rebuild leaves the last good site in place
 //! (the build never touches its output before the content is valid) and shows the error over every
 //! page and in the terminal. Only files inside the output folder are served: `..` segments, their
-//! percent-encoded forms and symlinks that lead out all get 404. Not for: production hosting.
+//! percent-encoded forms and symlinks that lead out all get 404. Pages are read to add the
+//! script; every other file is streamed by tower-http's ServeDir. Not for: production hosting.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -13,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -23,6 +25,8 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::Stream;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
+use tower::ServiceExt as _;
+use tower_http::services::ServeDir;
 
 use crate::error::{Error, Result};
 use crate::render::LinkStyle;
@@ -130,7 +134,7 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
 }
 
 /// Watches the folders a site is made from. The notify callback runs on its own thread; it only
-/// passes a signal on.
+/// passes a signal on. Reading a file is not a change: the build itself reads every input.
 fn watch(root: &Path, changed: mpsc::Sender<()>) -> Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok_and(|e| !e.kind.is_access()) {
@@ -138,7 +142,7 @@ fn watch(root: &Path, changed: mpsc::Sender<()>) -> Result<notify::RecommendedWa
         }
     })
     .map_err(|e| Error::io("cannot watch", root, std::io::Error::other(e)))?;
-    for dir in ["content", "templates", "static"] {
+    for dir in crate::write::INPUT_FOLDERS {
         let path = root.join(dir);
         if path.is_dir() {
             watcher
@@ -153,6 +157,7 @@ fn watch(root: &Path, changed: mpsc::Sender<()>) -> Result<notify::RecommendedWa
     Ok(watcher)
 }
 
+/// Rebuilds once per burst of changes: changes closer together than [`SETTLE`] are built once.
 async fn rebuild_on_change(
     build: BuildOptions,
     shared: Arc<Shared>,
@@ -198,7 +203,8 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let uri = request.uri().clone();
     let Some(rel) = safe_relative_path(uri.path()) else {
         return not_found(&shared).await;
     };
@@ -220,9 +226,34 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         }
         path.push("index.html");
     }
-    match read_inside(&shared.out, &path).await {
-        Some(bytes) => respond(&shared, &path, bytes, StatusCode::OK),
-        None => not_found(&shared).await,
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    if !is_inside(&shared.out, &path).await {
+        return not_found(&shared).await;
+    }
+    if path.extension().is_some_and(|e| e == "html") {
+        return match tokio::fs::read(&path).await {
+            Ok(bytes) => respond(&shared, &path, bytes, StatusCode::OK),
+            Err(_) => not_found(&shared).await,
+        };
+    }
+    // Any other file is streamed from disk, with its type, length and ranges.
+    let (parts, _) = request.into_parts();
+    let request = Request::from_parts(parts, Body::empty());
+    match ServeDir::new(&shared.out).oneshot(request).await {
+        Ok(response) if response.status() != StatusCode::NOT_FOUND => {
+            let mut response = response.map(Body::new);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        _ => not_found(&shared).await,
     }
 }
 
@@ -246,19 +277,24 @@ pub fn safe_relative_path(raw: &str) -> Option<PathBuf> {
     Some(rel)
 }
 
-/// Reads `path` only if, with every symlink followed, it is still inside `root`.
-async fn read_inside(root: &Path, path: &Path) -> Option<Vec<u8>> {
-    let root = tokio::fs::canonicalize(root).await.ok()?;
-    let real = tokio::fs::canonicalize(path).await.ok()?;
-    if !real.starts_with(&root) || !tokio::fs::metadata(&real).await.ok()?.is_file() {
-        return None;
-    }
-    tokio::fs::read(&real).await.ok()
+/// Whether `path` is a file that, with every symlink followed, is still inside `root`.
+async fn is_inside(root: &Path, path: &Path) -> bool {
+    let (Ok(root), Ok(real)) = (
+        tokio::fs::canonicalize(root).await,
+        tokio::fs::canonicalize(path).await,
+    ) else {
+        return false;
+    };
+    real.starts_with(&root) && tokio::fs::metadata(&real).await.is_ok_and(|m| m.is_file())
 }
 
 async fn not_found(shared: &Arc<Shared>) -> Response {
     let page = shared.out.join("404.html");
-    match read_inside(&shared.out, &page).await {
+    let bytes = match is_inside(&shared.out, &page).await {
+        true => tokio::fs::read(&page).await.ok(),
+        false => None,
+    };
+    match bytes {
         Some(bytes) => respond(shared, &page, bytes, StatusCode::NOT_FOUND),
         None => respond(
             shared,
@@ -271,18 +307,7 @@ async fn not_found(shared: &Arc<Shared>) -> Response {
 
 fn respond(shared: &Shared, path: &Path, bytes: Vec<u8>, status: StatusCode) -> Response {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let content_type = match ext {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    };
+    let content_type = mime_guess::from_path(path).first_or_octet_stream();
     let body = if ext == "html" {
         let error = shared.error.lock().ok().and_then(|e| e.clone());
         with_live_reload(bytes, error.as_deref())
@@ -290,9 +315,14 @@ fn respond(shared: &Shared, path: &Path, bytes: Vec<u8>, status: StatusCode) -> 
         bytes
     };
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let content_type = if content_type.type_() == mime_guess::mime::TEXT {
+        format!("{}; charset=utf-8", content_type.essence_str())
+    } else {
+        content_type.essence_str().to_string()
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -162,6 +162,41 @@ fn serves_the_site_and_nothing_outside_it() {
     let (status, body) = get(&server, "/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("Page not found"));
+    // Only GET and HEAD are answered; a static file comes with its type and length.
+    let answer = raw(&server, "POST /ftp/503/ HTTP/1.1");
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("allow: get, head"),
+        "{answer}"
+    );
+    let css = raw(&server, "GET /style.css HTTP/1.1");
+    assert!(css.starts_with("HTTP/1.1 200"), "{css}");
+    assert!(
+        css.to_lowercase().contains("content-type: text/css"),
+        "{css}"
+    );
+    let head = raw(&server, "HEAD /favicon.ico HTTP/1.1");
+    assert!(
+        head.starts_with("HTTP/1.1 200") && head.to_lowercase().contains("content-length:"),
+        "{head}"
+    );
+}
+
+/// The whole answer to a request line, headers and body.
+fn raw(server: &Server, request_line: &str) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{request_line}\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A secret beside the site, and symlinks inside the served folder that lead to it.

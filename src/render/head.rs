@@ -37,6 +37,26 @@ pub(super) struct PageMeta {
     json_ld: Option<String>,
 }
 
+/// The schema.org types the site's pages are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Schema {
+    WebSite,
+    CollectionPage,
+    TechArticle,
+    WebPage,
+}
+
+impl Schema {
+    fn as_str(self) -> &'static str {
+        match self {
+            Schema::WebSite => "WebSite",
+            Schema::CollectionPage => "CollectionPage",
+            Schema::TechArticle => "TechArticle",
+            Schema::WebPage => "WebPage",
+        }
+    }
+}
+
 /// What a page says about itself in its head.
 pub(super) struct Head {
     pub(super) title: String,
@@ -46,7 +66,7 @@ pub(super) struct Head {
     /// Breadcrumbs after Home: (name, folder).
     pub(super) trail: Vec<(String, String)>,
     /// The schema.org type of the page.
-    pub(super) schema: &'static str,
+    pub(super) schema: Schema,
     pub(super) kind: &'static str,
     pub(super) modified: Date,
 }
@@ -127,7 +147,7 @@ impl Renderer<'_> {
             favicon_svg: self.links.asset(from, "favicon.svg"),
             favicon_ico: self.links.asset(from, "favicon.ico"),
             home: self.links.href(from, ""),
-            og_type: if head.schema == "TechArticle" {
+            og_type: if head.schema == Schema::TechArticle {
                 "article"
             } else {
                 "website"
@@ -158,10 +178,10 @@ impl Renderer<'_> {
             name: &site.title,
             url: &home,
         };
-        let article = head.schema == "TechArticle";
+        let article = head.schema == Schema::TechArticle;
         let modified = head.modified.to_string();
         let mut graph = vec![Node::Page(Page {
-            kind: head.schema,
+            kind: head.schema.as_str(),
             id: &url,
             url: &url,
             name: &head.title,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::head::Head;
+use super::head::{Head, Schema};
 use super::{PageRef, Renderer, slugify};
 use crate::catalog::{CodeId, Form, Protocol};
 use crate::compare::Pair;
@@ -176,7 +176,7 @@ impl Renderer<'_> {
                 headline: site.title.clone(),
                 description: site.description.clone(),
                 trail: vec![],
-                schema: "WebSite",
+                schema: Schema::WebSite,
                 kind: "home",
                 modified: self.modified(PageRef::Home),
             },
@@ -254,7 +254,7 @@ impl Renderer<'_> {
                 headline: format!("{} {}", p.name, p.vocabulary.codes),
                 description,
                 trail: vec![(p.name.clone(), dir.clone())],
-                schema: "CollectionPage",
+                schema: Schema::CollectionPage,
                 kind: "protocol",
                 modified: self.modified(PageRef::Protocol(pi)),
             },
@@ -420,7 +420,7 @@ impl Renderer<'_> {
                     (p.name.clone(), format!("{}/", p.slug)),
                     (code.code.clone(), dir.clone()),
                 ],
-                schema: "TechArticle",
+                schema: Schema::TechArticle,
                 kind: "code",
                 modified: self.modified(PageRef::Code(pi, id)),
             },
@@ -476,7 +476,7 @@ impl Renderer<'_> {
                     (p.name.clone(), format!("{}/", p.slug)),
                     (crumb, dir.clone()),
                 ],
-                schema: "TechArticle",
+                schema: Schema::TechArticle,
                 kind: "pair",
                 modified: self.modified(PageRef::Pair(pi, pair)),
             },
@@ -573,7 +573,7 @@ impl Renderer<'_> {
                 headline: "Page not found".to_string(),
                 description: "There is no page at this address. Find the code you need through the list of protocols on this page.".to_string(),
                 trail: vec![],
-                schema: "WebPage",
+                schema: Schema::WebPage,
                 kind: "404",
                 modified: self.modified(PageRef::NotFound),
             },
