@@ -73,18 +73,7 @@ fn start(root: &std::path::Path) -> Server {
 /// Sends a request with the path exactly as given (no client normalises it) and returns the
 /// status and body.
 fn get(server: &Server, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let response = raw(server, &format!("GET {path} HTTP/1.1"));
     let status = response
         .split(' ')
         .nth(1)
@@ -99,20 +88,41 @@ fn get(server: &Server, path: &str) -> (u16, String) {
 
 /// The Location header of the answer to `path`.
 fn location(server: &Server, path: &str) -> String {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let response = raw(server, &format!("GET {path} HTTP/1.1"));
     response
         .lines()
         .find_map(|l| l.strip_prefix("location: "))
         .unwrap_or_else(|| panic!("no redirect for {path}: {response}"))
         .to_string()
+}
+
+/// A connection that holds the live-reload event stream open, as an open page does.
+fn open_events(server: &Server) -> TcpStream {
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        events,
+        "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    events
+}
+
+/// The whole answer to a request line, headers and body.
+fn raw(server: &Server, request_line: &str) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{request_line}\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
@@ -182,23 +192,6 @@ fn serves_the_site_and_nothing_outside_it() {
     );
 }
 
-/// The whole answer to a request line, headers and body.
-fn raw(server: &Server, request_line: &str) -> String {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "{request_line}\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
-    let mut bytes = Vec::new();
-    let _ = stream.read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 /// A secret beside the site, and symlinks inside the served folder that lead to it.
 fn fs_secret(site: &std::path::Path, server: &Server) {
     std::fs::write(site.join("secret.txt"), "top secret").unwrap();
@@ -215,13 +208,7 @@ fn fs_secret(site: &std::path::Path, server: &Server) {
 fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
     let site = fixture_copy();
     let server = start(site.path());
-    let mut events = TcpStream::connect(&server.addr).unwrap();
-    write!(
-        events,
-        "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
+    let mut events = open_events(&server);
     events
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
@@ -286,13 +273,7 @@ fn ctrl_c_stops_it_with_a_page_open_and_removes_its_folder() {
     let mut server = start(site.path());
     assert!(server.served().join("index.html").is_file());
     // An open page holds its event stream open.
-    let mut events = TcpStream::connect(&server.addr).unwrap();
-    write!(
-        events,
-        "GET /__statusref/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
+    let _events = open_events(&server);
     std::thread::sleep(Duration::from_millis(300));
     let interrupted = Command::new("kill")
         .args(["-INT", &server.child.id().to_string()])
