@@ -208,7 +208,7 @@ fn fs_secret(site: &std::path::Path, server: &Server) {
 fn reloads_on_change_and_keeps_the_last_good_site_on_failure() {
     let site = fixture_copy();
     let server = start(site.path());
-    let mut events = open_events(&server);
+    let events = open_events(&server);
     events
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
