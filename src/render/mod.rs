@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::catalog::{Catalog, CodeId, Protocol};
+use crate::catalog::{Catalog, CodeId};
 use crate::compare::Relevance;
 use crate::dates::Date;
 use crate::error::{Error, Result};
@@ -205,10 +205,11 @@ impl<'c> Renderer<'c> {
         renderer.pair_views = catalog
             .protocols
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(pi, p)| {
                 let depth_two = format!("{}/pair/", p.slug);
                 p.ids()
-                    .map(|id| renderer.pair_view(&depth_two, p, id))
+                    .map(|id| renderer.pair_view(&depth_two, pi, id))
                     .collect::<Result<_>>()
             })
             .collect::<Result<_>>()?;
@@ -217,14 +218,15 @@ impl<'c> Renderer<'c> {
 
     /// A code as comparison pages show it, with its article rendered once through
     /// `compare_code.html` rather than on each of its N−1 comparisons.
-    fn pair_view(&self, from: &str, p: &Protocol, id: CodeId) -> Result<tera::Value> {
+    fn pair_view(&self, from: &str, pi: usize, id: CodeId) -> Result<tera::Value> {
+        let p = &self.catalog.protocols[pi];
         #[derive(Serialize)]
         struct PairView<'a> {
             #[serde(flatten)]
             code: CodeView<'a>,
             article: String,
         }
-        let code = self.code_view(from, p, id, true);
+        let code = self.code_view(from, pi, id, true);
         let mut context = Context::new();
         context.insert("c", &code);
         let article = self.tera.render(PAIR_ARTICLE, &context).map_err(|e| {

@@ -348,14 +348,14 @@ impl Renderer<'_> {
         facts
     }
 
-    pub(super) fn code_view<'a>(
-        &'a self,
+    pub(super) fn code_view(
+        &self,
         from: &str,
-        p: &'a Protocol,
+        pi: usize,
         id: CodeId,
         nested: bool,
-    ) -> CodeView<'a> {
-        let pi = self.protocol_index(p);
+    ) -> CodeView<'_> {
+        let p = &self.catalog.protocols[pi];
         let code = p.code(id);
         CodeView {
             code: &code.code,
@@ -381,14 +381,6 @@ impl Renderer<'_> {
                 })
                 .collect(),
         }
-    }
-
-    pub(super) fn protocol_index(&self, p: &Protocol) -> usize {
-        self.catalog
-            .protocols
-            .iter()
-            .position(|q| std::ptr::eq(q, p))
-            .unwrap_or_default()
     }
 
     pub(super) fn pair_link(&self, from: &str, p: &Protocol, pair: Pair) -> PairLink {
@@ -438,7 +430,7 @@ impl Renderer<'_> {
             meta,
             CodePage {
                 heading,
-                code: self.code_view(&dir, p, id, false),
+                code: self.code_view(&dir, pi, id, false),
                 comparisons,
                 protocol: &p.name,
                 codes_word: &p.vocabulary.codes,
@@ -554,9 +546,10 @@ impl Renderer<'_> {
             .catalog
             .protocols
             .iter()
-            .find(|p| p.paired >= 2)
-            .map(|p| {
-                let pair = self.relevance[self.protocol_index(p)]
+            .enumerate()
+            .find(|(_, p)| p.paired >= 2)
+            .map(|(pi, p)| {
+                let pair = self.relevance[pi]
                     .comparisons_of(CodeId(0))
                     .next()
                     .unwrap_or_else(|| crate::compare::pair_at(p.paired, 0));
