@@ -284,7 +284,7 @@ pub fn differences(p: &Protocol, a: CodeId, b: CodeId) -> Vec<String> {
         _ => {}
     }
 
-    for (field, fact) in p.facts.iter().enumerate() {
+    for (field, fact) in p.facts.iter().enumerate().filter(|(_, f)| f.sentences) {
         items.extend(match &fact.kind {
             FactKind::List(list) => list_difference(p, list, field, a, b),
             _ => fact_difference(p, field, a, b).into_iter().collect(),

@@ -168,10 +168,13 @@ fn the_reference_check_catches_a_wrong_command() {
 #[test]
 fn every_summary_is_one_complete_sentence() {
     let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
-    let problems: Vec<String> = ftp(&catalog)
-        .codes
+    let problems: Vec<String> = catalog
+        .protocols
         .iter()
-        .filter_map(|c| summary_problem(&c.summary).map(|p| format!("{}: summary {p}", c.code)))
+        .flat_map(|p| p.codes.iter().map(move |c| (p, c)))
+        .filter_map(|(p, c)| {
+            summary_problem(&c.summary).map(|e| format!("{} {}: summary {e}", p.name, c.slug))
+        })
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(summary_problem("Bad sequence of commands").is_some());
@@ -180,41 +183,11 @@ fn every_summary_is_one_complete_sentence() {
 }
 
 #[test]
-fn the_site_has_the_full_ftp_set_and_every_code_page_its_sections() {
+fn the_site_has_the_full_ftp_set() {
     let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
     let p = ftp(&catalog);
     assert!(p.codes.len() >= 60, "only {} FTP codes", p.codes.len());
     assert!(p.notes.len() >= 15, "only {} pair notes", p.notes.len());
-    let out = tempfile::tempdir().unwrap();
-    build(&repo_root(), out.path()).unwrap();
-    for code in &p.codes {
-        let html = parse(&out.path().join(format!("ftp/{}/index.html", code.code)));
-        let h2: Vec<String> = select(&html, "main h2").iter().map(text).collect();
-        for section in ["Description", "When you see it", "How to fix"] {
-            assert!(
-                h2.iter().any(|h| h == section),
-                "{}: no {section} in {h2:?}",
-                code.code
-            );
-        }
-        let how = select(&html, "main section[id$='-how-to-fix']");
-        assert_eq!(how.len(), 1, "{}", code.code);
-        // Problems get advice for both sides; informational replies say what to do instead.
-        let sub: Vec<String> = how[0]
-            .select(&scraper::Selector::parse("h3").unwrap())
-            .map(|h| text(&h))
-            .collect();
-        let is_problem =
-            code.origin == Origin::Peer && matches!(code.code.chars().next(), Some('4' | '5'));
-        if is_problem {
-            assert_eq!(
-                sub,
-                ["As a client user", "As a server administrator"],
-                "{}",
-                code.code
-            );
-        }
-    }
     let client_errors: Vec<&str> = p
         .codes
         .iter()
@@ -227,4 +200,41 @@ fn the_site_has_the_full_ftp_set_and_every_code_page_its_sections() {
             .all(|c| c.len() == 5 && c.starts_with("100")),
         "{client_errors:?}"
     );
+}
+
+#[test]
+fn every_code_page_has_its_sections() {
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build(&repo_root(), out.path()).unwrap();
+    for p in &catalog.protocols {
+        for code in &p.codes {
+            let page = out
+                .path()
+                .join(format!("{}/{}/index.html", p.slug, code.slug));
+            let html = parse(&page);
+            let h2: Vec<String> = select(&html, "main h2").iter().map(text).collect();
+            for section in ["Description", "When you see it", "How to fix"] {
+                assert!(
+                    h2.iter().any(|h| h == section),
+                    "{} {}: no {section} in {h2:?}",
+                    p.name,
+                    code.slug
+                );
+            }
+            let how = select(&html, "main section[id$='-how-to-fix']");
+            assert_eq!(how.len(), 1, "{} {}", p.name, code.slug);
+            // Problems get advice for both sides; informational codes say what to do instead.
+            let sub: Vec<String> = how[0]
+                .select(&scraper::Selector::parse("h3").unwrap())
+                .map(|h| text(&h))
+                .collect();
+            let is_problem = code.origin == Origin::Peer
+                && p.classes_by_digit()
+                && matches!(code.code.chars().next(), Some('4' | '5'));
+            if is_problem {
+                assert_eq!(sub, p.fix_headings, "{} {}", p.name, code.slug);
+            }
+        }
+    }
 }

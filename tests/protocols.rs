@@ -260,3 +260,29 @@ fn reversed_and_range_pairs_have_no_page() {
         "{index}"
     );
 }
+
+#[test]
+fn a_table_only_fact_is_in_the_table_and_not_in_the_sentences() {
+    let out = tempfile::tempdir().unwrap();
+    build(&protocols_fixture(), out.path()).unwrap();
+    let html = parse(&out.path().join("http/401-vs-404/index.html"));
+    let rows: Vec<String> = select(&html, "#side-by-side tr, main table tr")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.contains("Python http.HTTPStatus")
+            && r.contains("HTTPStatus.UNAUTHORIZED")
+            && r.contains("HTTPStatus.NOT_FOUND")),
+        "{rows:?}"
+    );
+    let differences: Vec<String> = select(&html, "#key-differences li")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(!differences.is_empty());
+    assert!(
+        differences.iter().all(|d| !d.contains("HTTPStatus")),
+        "{differences:?}"
+    );
+}

@@ -18,6 +18,8 @@ pub struct FactField {
     pub label: String,
     pub kind: FactKind,
     pub required: bool,
+    /// Whether key differences spell it out; the side-by-side table always shows it.
+    pub sentences: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -199,6 +201,7 @@ impl FactField {
             label: cfg.label.clone(),
             kind,
             required: cfg.required,
+            sentences: cfg.sentences,
         })
     }
 

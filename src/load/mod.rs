@@ -170,6 +170,13 @@ pub struct FactConfig {
     pub choices: Vec<ChoiceConfig>,
     #[serde(default)]
     pub says: Option<String>,
+    /// false: shown in tables only, since every pair differs in it (a library's constant name).
+    #[serde(default = "yes")]
+    pub sentences: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
-// Shared by the browser tests: builds the site with the release binary, serves a folder on
-// 127.0.0.1, and launches Debian's chromium through playwright-core (never a downloaded browser).
+// Shared by the browser tests: builds the site with the binary of the `ci` profile (the release
+// build without link-time optimisation, which the Rust tests have already compiled), serves a
+// folder on 127.0.0.1, and launches Debian's chromium through playwright-core (never a downloaded browser).
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 export const repo = resolve(import.meta.dirname, '..', '..');
-export const binary = join(repo, 'target', 'release', 'statusref');
+export const binary = join(repo, 'target', 'ci', 'statusref');
 
 /** Builds the shipped site into a fresh temp folder and returns its path. */
 export function buildSite(...args) {
