@@ -16,10 +16,12 @@ use crate::render::LinkStyle;
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
 use crate::site;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckReport {
     pub pages: usize,
     pub links: usize,
+    /// What in the content is allowed but probably a mistake.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// A link found in a rendered page.
@@ -125,6 +127,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         Ok(CheckReport {
             pages: pages.len(),
             links: links.len(),
+            warnings: catalog.warnings.clone(),
         })
     } else {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -159,30 +162,57 @@ impl Targets<'_> {
 }
 
 /// Each `name="value"` attribute in HTML as written by the templates and the markdown renderer
-/// (always double-quoted), with its 1-based line.
+/// (always double-quoted), with its 1-based line. Text that only looks like an attribute, such as
+/// an example inside a code block (whose quotes the renderer leaves as they are), is skipped: it
+/// lies outside any tag, since every `<` of text is escaped.
 fn attribute_values<'a>(html: &'a str, name: &str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
     let needle = format!(" {name}=\"");
     let mut from = 0;
     let mut line = 1;
     let mut counted = 0;
+    // Whether `from` lies inside a tag.
+    let mut in_tag = false;
     std::iter::from_fn(move || {
-        let at = html[from..].find(&needle)? + from;
-        let start = at + needle.len();
-        let len = html[start..].find('"')?;
-        line += html.as_bytes()[counted..at]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        counted = at;
-        from = start + len;
-        Some((line, &html[start..start + len]))
+        loop {
+            let at = html[from..].find(&needle)? + from;
+            let between = &html[from..at];
+            in_tag = match (between.rfind('<'), between.rfind('>')) {
+                (Some(open), Some(close)) => open > close,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => in_tag,
+            };
+            let start = at + needle.len();
+            let len = html[start..].find('"')?;
+            from = start + len;
+            if !in_tag {
+                continue;
+            }
+            line += html.as_bytes()[counted..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = at;
+            return Some((line, &html[start..start + len]));
+        }
     })
+}
+
+/// Whether a link names a scheme ("https:", "mailto:", "javascript:"), and so leaves the site.
+fn has_scheme(href: &str) -> bool {
+    let Some((scheme, _)) = href.split_once(':') else {
+        return false;
+    };
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// The output file a link from `page` leads to, and its fragment; `None` for links that leave
 /// the site.
 fn resolve<'a>(page: &str, href: &'a str, base_path: &str) -> Option<(String, Option<&'a str>)> {
-    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+    if has_scheme(href) || href.starts_with("//") {
         return None;
     }
     let (path, fragment) = match href.split_once('#') {
@@ -253,6 +283,13 @@ mod tests {
             Some(("style.css".into(), None))
         );
         assert_eq!(resolve("index.html", "https://example.org/", "/"), None);
+        assert_eq!(resolve("index.html", "javascript:alert(1)", "/"), None);
+        assert_eq!(resolve("index.html", "//example.org/x", "/"), None);
+        assert_eq!(
+            resolve("index.html", "a:b/c", "/"),
+            None,
+            "a scheme, as a browser reads it"
+        );
     }
 
     #[test]
@@ -260,6 +297,11 @@ mod tests {
         let html = "<a href=\"x\">\n<p id=\"y\"><a href=\"z#y\">";
         let hrefs: Vec<_> = attribute_values(html, "href").collect();
         assert_eq!(hrefs, [(1, "x"), (2, "z#y")]);
+        // An example in a code block is text, not a link.
+        let code =
+            "<pre><code>&lt;a href=\"/offers\"&gt;\n</code></pre>\n<a class=\"c\" href=\"w\">";
+        let hrefs: Vec<_> = attribute_values(code, "href").collect();
+        assert_eq!(hrefs, [(3, "w")]);
         assert_eq!(attribute_values(html, "id").collect::<Vec<_>>(), [(2, "y")]);
     }
 }

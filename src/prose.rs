@@ -644,8 +644,9 @@ fn class_rule(p: &Protocol, a: CodeId, b: CodeId) -> String {
 }
 
 /// Problems a careful reader would notice in generated or written text: doubled words and
-/// sentences that start in lower case. Returns a description of each.
-pub fn lint(text: &str) -> Vec<String> {
+/// sentences that start in lower case, except with one of `lower_case_names` ("nginx").
+/// Returns a description of each.
+pub fn lint(text: &str, lower_case_names: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
     let words: Vec<&str> = text.split_whitespace().collect();
     for w in words.windows(2) {
@@ -662,11 +663,20 @@ pub fn lint(text: &str) -> Vec<String> {
     }
     const ABBREVIATIONS: [&str; 6] = ["e.g.", "i.e.", "etc.", "vs.", "cf.", "approx."];
     for w in words.windows(2) {
+        // An ellipsis ("... info") leaves out words; it does not end a sentence.
+        let ellipsis = w[0].ends_with("...") || w[0].ends_with('…');
         let ends_sentence = w[0].ends_with(['.', '!', '?'])
+            && !ellipsis
             && !ABBREVIATIONS
                 .iter()
                 .any(|a| w[0].to_lowercase().ends_with(a));
-        let starts_lower = w[1].chars().next().is_some_and(|c| c.is_lowercase());
+        let first_word = w[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let first_word = first_word
+            .strip_suffix("’s")
+            .or_else(|| first_word.strip_suffix("'s"))
+            .unwrap_or(first_word);
+        let starts_lower = w[1].chars().next().is_some_and(|c| c.is_lowercase())
+            && !lower_case_names.iter().any(|n| n == first_word);
         // "…file.txt" or "v1.2" end in a period only inside a token with more periods.
         let is_name = w[0].trim_end_matches('.').contains('.');
         if ends_sentence && starts_lower && !is_name {
@@ -713,14 +723,25 @@ mod tests {
     #[test]
     fn lint_finds_what_the_seeds_got_wrong() {
         assert_eq!(
-            lint("You encounter 503 when when you skip a step.").len(),
+            lint("You encounter 503 when when you skip a step.", &[]).len(),
             1
         );
-        assert_eq!(lint("211 indicates that. system status reply.").len(), 1);
-        assert!(
-            lint("Send RNFR, then RNTO. The server answers 350 first, e.g. after RNFR.").is_empty()
+        assert_eq!(
+            lint("211 indicates that. system status reply.", &[]).len(),
+            1
         );
-        assert!(lint("Use report.txt. Then rename it.").is_empty());
-        assert!(lint("The file report.final.txt. then").is_empty());
+        assert!(
+            lint(
+                "Send RNFR, then RNTO. The server answers 350 first, e.g. after RNFR.",
+                &[]
+            )
+            .is_empty()
+        );
+        assert!(lint("Use report.txt. Then rename it.", &[]).is_empty());
+        assert!(lint("The file report.final.txt. then", &[]).is_empty());
+        assert!(lint("It logs `timeout ... info` there.", &[]).is_empty());
+        let names = ["nginx".to_string()];
+        assert!(lint("The log says so. nginx’s page too. nginx does.", &names).is_empty());
+        assert_eq!(lint("The log says so. curl does.", &names).len(), 1);
     }
 }

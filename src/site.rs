@@ -67,6 +67,8 @@ pub struct BuildReport {
     /// Neither the inputs nor the output changed since the last build, so nothing was rendered.
     pub up_to_date: bool,
     pub elapsed: Duration,
+    /// What in the content is allowed but probably a mistake.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -139,6 +141,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             removed: 0,
             up_to_date: true,
             elapsed: started.elapsed(),
+            warnings: catalog.warnings,
         });
     }
     let tera = render::load_templates(&options.root.join("templates"))?;
@@ -198,6 +201,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         removed,
         up_to_date: false,
         elapsed: started.elapsed(),
+        warnings: catalog.warnings.clone(),
     })
 }
 

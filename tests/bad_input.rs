@@ -227,3 +227,77 @@ fn template_runtime_error_leaves_the_old_site() {
     });
     assert!(err.contains("compare.html"), "{err}");
 }
+
+#[test]
+fn base_url_that_is_not_a_url() {
+    for (bad, why) in [
+        (
+            "https://statusref.example.org\u{7}",
+            "holds the character '\\u{7}'",
+        ),
+        ("http://", "is not a URL: empty host"),
+        (
+            "https://statusref.example.org:99999",
+            "is not a URL: invalid port number",
+        ),
+        ("ftp://statusref.example.org", "has the scheme `ftp`"),
+    ] {
+        let err = build_broken(|s| {
+            let path = s.join("content/site.toml");
+            let text = fs::read_to_string(&path).unwrap();
+            let line = text.lines().find(|l| l.starts_with("base_url")).unwrap();
+            let toml_string = toml_escape(bad);
+            fs::write(
+                &path,
+                text.replace(line, &format!("base_url = \"{toml_string}\"")),
+            )
+            .unwrap();
+        });
+        assert!(err.contains("site.toml"), "{err}");
+        assert!(err.contains("`base_url`"), "{err}");
+        assert!(err.contains(why), "{bad:?}: {err}");
+    }
+}
+
+/// A string as a TOML basic string's inside.
+fn toml_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            c if c.is_control() => format!("\\u{:04X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn unclosed_comment_and_repeated_section() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/550.md",
+            "## How to fix",
+            "<!-- draft\n\n## How to fix",
+        );
+        let note = fs::read_dir(s.join("content/ftp/pairs"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let text = fs::read_to_string(&note).unwrap();
+        fs::write(&note, format!("{text}\n<!-- unfinished\n")).unwrap();
+        let path = s.join("content/ftp/214.md");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{text}\n## Description\n\nAgain.\n")).unwrap();
+    });
+    assert!(
+        err.contains("ftp/550.md:20: an HTML comment `<!--` is never closed"),
+        "{err}"
+    );
+    assert!(err.contains("-vs-"), "{err}");
+    assert!(err.contains("ftp/214.md:"), "{err}");
+    assert!(err.contains("a second `## Description` section"), "{err}");
+    assert!(err.contains("3 problems in the content"), "{err}");
+}

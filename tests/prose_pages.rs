@@ -12,11 +12,15 @@ use statusref::prose::lint;
 fn lint_site(root: &Path) -> (usize, Vec<String>) {
     let out = tempfile::tempdir().unwrap();
     build(root, out.path()).unwrap_or_else(|e| panic!("{e}"));
+    let names = statusref::load_catalog(root, None)
+        .unwrap()
+        .site
+        .lower_case_names;
     let mut problems = Vec::new();
     let files = html_files(out.path());
     for (rel, path) in &files {
         let html = parse(path);
-        for problem in lint(&visible_prose(&html)) {
+        for problem in lint(&visible_prose(&html), &names) {
             problems.push(format!("{rel}: {problem}"));
         }
         // Every generated paragraph and list item is whole sentences.
@@ -61,5 +65,5 @@ fn the_checker_catches_what_the_seed_pages_got_wrong() {
     let page = scraper::Html::parse_document(
         "<main><p>You encounter 503 when when you skip a required step.</p><p>211 indicates that. system status reply.</p><pre>S: 211 211</pre></main>",
     );
-    assert_eq!(lint(&visible_prose(&page)).len(), 2);
+    assert_eq!(lint(&visible_prose(&page), &[]).len(), 2);
 }

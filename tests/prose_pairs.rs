@@ -11,7 +11,7 @@ use statusref::prose;
 
 /// Problems in one generated paragraph: lint findings, or text that is not whole sentences.
 fn problems_in(text: &str) -> Vec<String> {
-    let mut problems = prose::lint(text);
+    let mut problems = prose::lint(text, &[]);
     let starts = text
         .chars()
         .next()

@@ -122,7 +122,7 @@ fn every_scheme_builds_every_page_and_reads_as_its_own_protocol() {
             let html = parse(&out.path().join(rel));
             let prose = visible_prose(&html);
             pages += 1;
-            for problem in lint(&prose) {
+            for problem in lint(&prose, &catalog.site.lower_case_names) {
                 problems.push(format!("{rel}: {problem}"));
             }
             let generated: Vec<String> = select(&html, GENERATED).iter().map(text).collect();

@@ -210,3 +210,43 @@ fn check_passes_and_writes_nothing() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn script_in_markdown_is_warned_about_but_builds() {
+    let site = fixture_copy();
+    let path = site.path().join("content/ftp/550.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        format!("{text}\n[run](javascript:alert(1)) <b onmouseover=\"x()\">b</b>\n"),
+    )
+    .unwrap();
+    for command in ["check", "build"] {
+        let out = tempfile::tempdir().unwrap();
+        let result = std::process::Command::new(env!("CARGO_BIN_EXE_statusref"))
+            .args([command, "--root"])
+            .arg(site.path())
+            .args(if command == "build" {
+                vec!["--out".into(), out.path().join("o")]
+            } else {
+                vec![]
+            })
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{command}: {stderr}");
+        let warnings: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect();
+        assert_eq!(warnings.len(), 2, "{command}: {stderr}");
+        assert!(
+            warnings.iter().all(|w| w.contains("ftp/550.md:")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("runs script") && stderr.contains("`onmouseover=`"),
+            "{stderr}"
+        );
+    }
+}

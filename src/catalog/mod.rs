@@ -269,11 +269,22 @@ pub struct Catalog {
     /// When site.toml last changed.
     pub site_modified: Date,
     pub protocols: Vec<Protocol>,
+    /// What is allowed but probably a mistake; shown, but no reason to fail.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Validates loaded sources into a catalog, or returns every problem found.
 pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog, Vec<Diagnostic>> {
     check_site(&source.site, &source.site_path, &mut diagnostics);
+    let warnings = source
+        .protocols
+        .iter()
+        .flat_map(|p| {
+            let codes = p.codes.iter().flat_map(|c| &c.warnings);
+            codes.chain(p.pair_notes.iter().flat_map(|n| &n.warnings))
+        })
+        .cloned()
+        .collect();
     let mut protocols = Vec::new();
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
     for proto in source.protocols {
@@ -302,6 +313,7 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
             site: source.site,
             site_modified: source.site_modified,
             protocols,
+            warnings,
         })
     } else {
         Err(diagnostics)
@@ -309,14 +321,11 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
 }
 
 fn check_site(site: &SiteConfig, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
-    let url = &site.base_url;
-    if !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.contains(char::is_whitespace)
-    {
+    if let Err(why) = base_url_problem(&site.base_url) {
         diagnostics.push(
             Diagnostic::new(
                 path,
-                format!("base_url `{url}` is not an absolute http(s) URL"),
+                format!("base_url `{}` {why}", site.base_url.escape_debug()),
             )
             .field("base_url")
             .hint("write it like https://statusref.example.org"),
@@ -329,6 +338,31 @@ fn check_site(site: &SiteConfig, path: &Path, diagnostics: &mut Vec<Diagnostic>)
                 .hint("use a language tag such as `en`"),
         );
     }
+}
+
+/// Why a base URL cannot prefix every page's address, if it cannot.
+fn base_url_problem(raw: &str) -> std::result::Result<(), String> {
+    // The url crate drops tabs and newlines silently, so they are looked for first.
+    if let Some(c) = raw.chars().find(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!("holds the character {c:?}"));
+    }
+    let url = url::Url::parse(raw).map_err(|e| format!("is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "has the scheme `{}`, not http or https",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("names no host".to_string());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("carries a user name or password".to_string());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("has a query or a fragment, which page addresses cannot follow".to_string());
+    }
+    Ok(())
 }
 
 /// The protocol's settings, checked: everything but its codes.
@@ -721,5 +755,30 @@ mod tests {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
         assert_eq!(Status::parse("Standard"), None);
+    }
+
+    #[test]
+    fn base_urls() {
+        for good in [
+            "https://statusref.example.org",
+            "http://127.0.0.1:8000",
+            "https://example.org/docs",
+        ] {
+            assert_eq!(base_url_problem(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "https://exa\tmple.org",
+            "https://example.org\n",
+            "https://exa mple.org",
+            "http://",
+            "https://example.org:99999",
+            "ftp://example.org",
+            "example.org",
+            "https://user:pw@example.org",
+            "https://example.org/?x=1",
+            "https://example.org/#top",
+        ] {
+            assert!(base_url_problem(bad).is_err(), "{bad}");
+        }
     }
 }

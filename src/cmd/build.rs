@@ -87,6 +87,7 @@ pub fn run(args: BuildArgs) -> Result<(), statusref::Error> {
     } else {
         statusref::build(&options)?
     };
+    super::print_warnings(&report.warnings);
     if !args.quiet {
         eprintln!("{report} → {}", options.out.display());
     }

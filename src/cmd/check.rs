@@ -10,6 +10,7 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Result<(), statusref::Error> {
     let report = statusref::check::check(&args.site.root)?;
+    super::print_warnings(&report.warnings);
     eprintln!(
         "{} pages and {} links checked: no problems",
         report.pages, report.links

@@ -17,3 +17,10 @@ pub mod bundle;
 pub mod check;
 pub mod new;
 pub mod serve;
+
+/// Shows what the content allows but probably did not mean; a warning never fails a command.
+pub fn print_warnings(warnings: &[statusref::Diagnostic]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}

@@ -5,7 +5,7 @@
 //! code exists, or a status is allowed, is the catalog's business. A file that fails here is left
 //! out and its problems reported, so one run lists the problems of every file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -39,6 +39,10 @@ pub struct SiteConfig {
     /// What the search box suggests typing, e.g. "503" and "211 vs 503".
     #[serde(default)]
     pub search_examples: Vec<String>,
+    /// Names written in lower case even at the start of a sentence ("nginx", "curl"), which the
+    /// prose checks accept there.
+    #[serde(default)]
+    pub lower_case_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -247,6 +251,8 @@ pub struct CodeSource {
     pub sections: Vec<Section>,
     /// Targets of `@` links in the body, for the catalog to check.
     pub links: Vec<Located<String>>,
+    /// What is allowed but probably a mistake, such as a `javascript:` link.
+    pub warnings: Vec<Diagnostic>,
     /// The line of the opening `+++`, for problems with the front matter as a whole.
     pub front_matter_line: usize,
     pub modified: Date,
@@ -261,6 +267,7 @@ pub struct PairNoteSource {
     pub second: String,
     pub markdown: String,
     pub links: Vec<Located<String>>,
+    pub warnings: Vec<Diagnostic>,
     pub modified: Date,
 }
 
@@ -653,7 +660,7 @@ fn load_code(
     if diagnostics.len() > before {
         return None;
     }
-    let (sections, found_links) = sections?;
+    let (sections, found_links, warnings) = sections?;
     let (specs, specs_line) = specs?;
     let (confused_with, confused_with_line) = confused_with?;
     Some(CodeSource {
@@ -680,10 +687,14 @@ fn load_code(
         facts: values,
         sections,
         links: found_links,
+        warnings,
         front_matter_line: 1,
         modified: Date::default(),
     })
 }
+
+/// A code body's sections, the targets of its `@` links, and its warnings.
+type SplitBody = (Vec<Section>, Vec<Located<String>>, Vec<Diagnostic>);
 
 /// Splits a code body into its `## ` sections, and finds their links. Headings inside fenced code are
 /// not sections, which is why this walks markdown events rather than lines.
@@ -692,7 +703,7 @@ fn split_sections(
     body: &str,
     body_line: usize,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(Vec<Section>, Vec<Located<String>>)> {
+) -> Option<SplitBody> {
     let mut starts: Vec<(Range<usize>, String)> = Vec::new();
     let mut in_h2: Option<(Range<usize>, String)> = None;
     let mut ok = true;
@@ -743,19 +754,49 @@ fn split_sections(
     }
     let mut sections = Vec::new();
     let mut found_links = Vec::new();
+    let mut warnings = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
     for (i, (range, title)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(body.len(), |(r, _)| r.start);
         let text = &body[range.end..end];
         let line = body_line + line_of(body, range.start);
         let text_line = body_line + line_of(body, range.end) - 1;
-        scan_links(text, path, text_line, &mut found_links, diagnostics);
+        let id = slugify(title);
+        if id.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(path, format!("the heading `## {title}` has no letters or digits, so its section gets no id"))
+                    .at_line(line)
+                    .hint("give the section a title in words, such as `## Example`"),
+            );
+            ok = false;
+        } else if let Some(first) = ids.insert(id, line) {
+            diagnostics.push(
+                Diagnostic::new(
+                    path,
+                    format!(
+                        "a second `## {title}` section: its id would repeat the one at line {first}"
+                    ),
+                )
+                .at_line(line)
+                .hint("merge the two sections, or give one of them another title"),
+            );
+            ok = false;
+        }
+        let mut scan = Scan {
+            path,
+            first_line: text_line,
+            links: &mut found_links,
+            warnings: &mut warnings,
+            errors: diagnostics,
+        };
+        ok &= scan.markdown(text);
         sections.push(Section {
             title: title.clone(),
             line,
             markdown: text.to_string(),
         });
     }
-    ok.then_some((sections, found_links))
+    ok.then_some((sections, found_links, warnings))
 }
 
 fn load_pair_note(
@@ -788,13 +829,22 @@ fn load_pair_note(
         }
     }
     let mut found_links = Vec::new();
-    scan_links(text, path, 0, &mut found_links, diagnostics);
+    let mut warnings = Vec::new();
+    let mut scan = Scan {
+        path,
+        first_line: 0,
+        links: &mut found_links,
+        warnings: &mut warnings,
+        errors: diagnostics,
+    };
+    ok &= scan.markdown(text);
     ok.then(|| PairNoteSource {
         path: path.to_path_buf(),
         first: first.to_string(),
         second: second.to_string(),
         markdown: text.to_string(),
         links: found_links,
+        warnings,
         modified: Date::default(),
     })
 }
@@ -804,39 +854,144 @@ pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Records the target of each `@` link in `text` (whose first line is `first_line + 1` of
-/// `path`) with its line, for the catalog to check, and reports site-absolute links, which break
-/// in the offline site.
-fn scan_links(
-    text: &str,
-    path: &Path,
+/// An HTML id from a section title: "When you see it" → "when-you-see-it".
+pub fn slugify(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// What reading one piece of markdown finds: the `@` links for the catalog to check, and the
+/// raw HTML that would break the page or run script.
+struct Scan<'a> {
+    path: &'a Path,
+    /// `text`'s first line is this line + 1 of `path`.
     first_line: usize,
-    found: &mut Vec<Located<String>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        let Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            ..
-        }) = event
-        else {
-            continue;
-        };
-        let line = first_line + line_of(text, range.start);
+    links: &'a mut Vec<Located<String>>,
+    warnings: &'a mut Vec<Diagnostic>,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Scan<'_> {
+    /// Scans `text`; false if it has an error.
+    fn markdown(&mut self, text: &str) -> bool {
+        let mut ok = true;
+        let mut block: Option<(usize, String)> = None;
+        for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+            let line = self.first_line + line_of(text, range.start);
+            match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) => self.link(link_type, &dest_url, line),
+                Event::Start(Tag::HtmlBlock) => block = Some((line, String::new())),
+                Event::Html(html) => {
+                    if let Some((_, text)) = block.as_mut() {
+                        text.push_str(&html);
+                    }
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some((line, html)) = block.take() {
+                        ok &= self.raw_html(&html, line);
+                    }
+                }
+                Event::InlineHtml(html) => ok &= self.raw_html(&html, line),
+                _ => {}
+            }
+        }
+        ok
+    }
+
+    fn link(&mut self, link_type: LinkType, dest_url: &str, line: usize) {
         match dest_url.strip_prefix('@') {
-            Some(target) => found.push(Located {
+            Some(target) => self.links.push(Located {
                 value: target.to_string(),
                 line,
             }),
-            None if link_type == LinkType::Inline && dest_url.starts_with('/') => diagnostics.push(
-                Diagnostic::new(path, format!("links to `{dest_url}` with a site-absolute path"))
+            None if link_type == LinkType::Inline && dest_url.starts_with('/') => self.errors.push(
+                Diagnostic::new(self.path, format!("links to `{dest_url}` with a site-absolute path"))
                     .at_line(line)
                     .hint("link to another code as [503](@503) and to a comparison as [211 vs 503](@211-vs-503)"),
+            ),
+            None if is_script_url(dest_url) => self.warnings.push(
+                Diagnostic::new(self.path, format!("links to `{dest_url}`, which runs script when clicked"))
+                    .at_line(line)
+                    .hint("link to a page instead; the site's pages run no script of their authors"),
             ),
             None => {}
         }
     }
+
+    /// Checks raw HTML: a comment that never ends hides the rest of every page that shows this
+    /// text, so it is an error; event handlers and `javascript:` URLs are warned about.
+    fn raw_html(&mut self, html: &str, line: usize) -> bool {
+        let mut ok = true;
+        if let Some(open) = html.rfind("<!--")
+            && !html[open + 4..].contains("-->")
+        {
+            self.errors.push(
+                Diagnostic::new(
+                    self.path,
+                    "an HTML comment `<!--` is never closed, which would hide the rest of the page",
+                )
+                .at_line(line + line_of(html, open) - 1)
+                .hint("end it with `-->`, or write `&lt;!--` to show the characters"),
+            );
+            ok = false;
+        }
+        let lower = html.to_ascii_lowercase();
+        if let Some(handler) = event_handler(&lower) {
+            self.warnings.push(
+                Diagnostic::new(
+                    self.path,
+                    format!("raw HTML with an event handler `{handler}=`"),
+                )
+                .at_line(line)
+                .hint("the page's own script is the only one it should run; remove the attribute"),
+            );
+        }
+        if lower.contains("javascript:") {
+            self.warnings.push(
+                Diagnostic::new(self.path, "raw HTML with a `javascript:` URL")
+                    .at_line(line)
+                    .hint("link to a page instead"),
+            );
+        }
+        ok
+    }
+}
+
+/// Whether a link's target is a `javascript:` URL, in any case and with leading blanks, as
+/// browsers read it.
+fn is_script_url(url: &str) -> bool {
+    let cleaned: String = url
+        .trim_start()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(11)
+        .collect();
+    cleaned.eq_ignore_ascii_case("javascript:")
+}
+
+/// The first `on…=` attribute in lower-cased raw HTML, such as `onclick`.
+fn event_handler(lower: &str) -> Option<&str> {
+    let bytes = lower.as_bytes();
+    lower.match_indices("on").find_map(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        if !matches!(before, Some(b' ' | b'\t' | b'\n' | b'/' | b'"' | b'\'')) {
+            return None;
+        }
+        let name_end = lower[at..].find(|c: char| !c.is_ascii_alphabetic())? + at;
+        let rest = lower[name_end..].trim_start();
+        (name_end > at + 2 && rest.starts_with('=')).then(|| &lower[at..name_end])
+    })
 }
 
 #[cfg(test)]
@@ -868,6 +1023,76 @@ mod tests {
         assert!(code.sections[2].markdown.contains("### As a client user"));
         assert_eq!(code.status.line, 5);
         assert_eq!(code.confused_with[0].line, 8);
+    }
+
+    /// Loads `body` as a code file's body; the problems and the warnings.
+    fn body_findings(body: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let warnings = load_code(Path::new("503.md"), &code_text(FRONT, body), &mut d)
+            .map(|c| c.warnings)
+            .unwrap_or_default();
+        (d, warnings)
+    }
+
+    #[test]
+    fn an_unclosed_comment_is_an_error_at_its_line() {
+        let body = BODY.replace("Do it.", "Do it.\n\n<!-- a note to self\n\nMore text.");
+        let (d, _) = body_findings(&body);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("never closed"), "{d:?}");
+        assert_eq!(d[0].line, Some(27), "{d:?}");
+        // Closed, or inside code, it is harmless.
+        let closed = BODY.replace("Do it.", "Do it.\n\n<!-- a note -->\n");
+        assert!(body_findings(&closed).0.is_empty());
+        let code = BODY.replace("Do it.", "Do it. `<!--` and\n\n```\n<!--\n```\n");
+        assert!(body_findings(&code).0.is_empty());
+    }
+
+    #[test]
+    fn sections_need_distinct_ids() {
+        let twice = format!("{BODY}\n## How to fix\n\nAgain.\n");
+        let (d, _) = body_findings(&twice);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("repeat the one at line 21"), "{d:?}");
+        let empty = format!("{BODY}\n## ***\n\nText.\n");
+        let (d, _) = body_findings(&empty);
+        assert!(
+            d.iter().any(|d| d.message.contains("no letters or digits")),
+            "{d:?}"
+        );
+        let blank = format!("{BODY}\n## !!\n\nText.\n");
+        assert_eq!(body_findings(&blank).0.len(), 1);
+    }
+
+    #[test]
+    fn script_in_markdown_is_warned_about() {
+        for (snippet, expected) in [
+            ("[x](javascript:alert(1))", "runs script"),
+            ("[x]( JavaScript:void(0))", "runs script"),
+            ("<span onclick=\"go()\">x</span>", "`onclick=`"),
+            ("<div>\n<img src=x onerror = 'a()'>\n</div>", "`onerror=`"),
+            ("<a href=\"javascript:x()\">x</a>", "`javascript:` URL"),
+        ] {
+            let (d, w) = body_findings(&BODY.replace("Do it.", &format!("Do it.\n\n{snippet}\n")));
+            assert!(d.is_empty(), "{snippet}: {d:?}");
+            assert_eq!(w.len(), 1, "{snippet}: {w:?}");
+            assert!(w[0].message.contains(expected), "{snippet}: {w:?}");
+        }
+        for harmless in [
+            "<span class=\"online\">x</span>",
+            "[x](https://example.org/on=1)",
+            "Turn it on = yes.",
+        ] {
+            let (d, w) = body_findings(&BODY.replace("Do it.", &format!("Do it.\n\n{harmless}\n")));
+            assert!(d.is_empty() && w.is_empty(), "{harmless}: {d:?} {w:?}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("When you see it"), "when-you-see-it");
+        assert_eq!(slugify("How to fix"), "how-to-fix");
+        assert_eq!(slugify("!!"), "");
     }
 
     #[test]

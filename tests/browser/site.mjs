@@ -55,8 +55,14 @@ export async function launch() {
 /** One page of every kind, plus `n` others drawn at random (printed, so a failure can be rerun). */
 export function samplePages(root, n) {
   const kinds = ['index.html', '404.html', 'ftp/index.html', 'ftp/503/index.html', 'ftp/211-vs-503/index.html',
-    'ftp/10060/index.html', 'ftp/425-vs-426/index.html'];
-  const all = readdirSync(join(root, 'ftp')).map((d) => `ftp/${d}/index.html`);
+    'ftp/10060/index.html', 'ftp/425-vs-426/index.html', 'http/index.html', 'http/401/index.html',
+    'http/401-vs-403/index.html', 'http/499/index.html', 'http/451-vs-451-iis/index.html'];
+  // Every protocol's folder: a top-level folder whose subfolders are pages.
+  const protocols = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'index.html')))
+    .map((d) => d.name);
+  const all = protocols.flatMap((p) => readdirSync(join(root, p), { withFileTypes: true })
+    .filter((d) => d.isDirectory()).map((d) => `${p}/${d.name}/index.html`));
   const picked = new Set(kinds);
   while (picked.size < kinds.length + n) picked.add(all[Math.floor(Math.random() * all.length)]);
   const pages = [...picked];
