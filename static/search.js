@@ -51,8 +51,9 @@
     return m ? [m[1], m[2]] : null;
   }
 
-  // Every protocol that has both codes of the query, as its comparison.
-  function pairResults(query) {
+  // Every protocol that has both codes of the query, as its comparison; the protocol of the page
+  // the reader is on comes first.
+  function pairResults(query, here) {
     var tokens = pairTokens(query);
     if (!tokens) return [];
     var out = [];
@@ -60,7 +61,7 @@
       var a = findCode(p.slug, tokens[0]), b = findCode(p.slug, tokens[1]);
       if (a && b && a !== b && !a.x && !b.x) {
         var lo = a.r < b.r ? a : b, hi = lo === a ? b : a;
-        out.push({
+        out[p.slug === here ? 'unshift' : 'push']({
           title: p.name + ' ' + lo.n + ' vs ' + hi.n,
           detail: 'Comparison',
           path: pairPath(p.slug, a, b),
@@ -70,7 +71,8 @@
     return out;
   }
 
-  function codeResults(query) {
+  // Codes matching every word of the query; on a protocol's pages its codes win a tie.
+  function codeResults(query, here) {
     var terms = words(query);
     if (terms.length === 0) return [];
     var scored = [];
@@ -89,6 +91,7 @@
         if (best === 0) return;  // every word must match somewhere
         score += best;
       }
+      if (c.p === here) score += 1;
       scored.push({ score: score, code: c });
     });
     scored.sort(function (x, y) {
@@ -100,8 +103,8 @@
     });
   }
 
-  function search(query) {
-    return pairResults(query).concat(codeResults(query)).slice(0, 10);
+  function search(query, here) {
+    return pairResults(query, here).concat(codeResults(query, here)).slice(0, 10);
   }
 
   function setUpSearch(form) {
@@ -143,7 +146,7 @@
     }
 
     input.addEventListener('input', function () {
-      results = search(input.value);
+      results = search(input.value, form.getAttribute('data-protocol'));
       active = -1;
       render();
     });

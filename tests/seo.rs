@@ -128,7 +128,8 @@ fn json_ld_parses_and_its_breadcrumbs_match_the_visible_ones() {
             date.len() == 10 && date.as_bytes()[4] == b'-',
             "{rel}: {date}"
         );
-        let article = rel.contains('/') && rel != "ftp/index.html";
+        // Code and comparison pages are articles; the home page and protocol pages list them.
+        let article = rel.matches('/').count() >= 2;
         assert_eq!(page["@type"] == "TechArticle", article, "{rel}");
         let visible: Vec<String> = select(&html, "nav.crumbs li").iter().map(text).collect();
         let listed: Vec<String> = graph
@@ -317,7 +318,21 @@ const SIMILARITY_CEILING: f64 = 0.6;
 #[test]
 fn no_two_comparison_pages_are_near_duplicates() {
     let out = shipped();
-    let pages: Vec<(String, Vec<u64>)> = html_files(&out.join("ftp"))
+    let mut reports = String::new();
+    let catalog = statusref::load_catalog(&repo_root(), None).unwrap();
+    for protocol in catalog.protocols.iter().map(|p| p.slug.as_str()) {
+        let (report, worst) = similarity(&out.join(protocol), protocol);
+        println!("{report}");
+        reports.push_str(&report);
+        let (max, x, y) = worst;
+        assert!(max <= SIMILARITY_CEILING, "{x} and {y} are {max:.3} alike");
+    }
+    let _ = fs::write(repo_root().join("target/similarity.txt"), &reports);
+}
+
+/// How alike one protocol's comparison pages are: a report, and the most alike pair.
+fn similarity(dir: &Path, protocol: &str) -> (String, (f64, String, String)) {
+    let pages: Vec<(String, Vec<u64>)> = html_files(dir)
         .into_iter()
         .filter(|(r, _)| r.contains("-vs-"))
         .map(|(r, p)| (r.trim_end_matches("/index.html").to_string(), shingles(&p)))
@@ -357,7 +372,7 @@ fn no_two_comparison_pages_are_near_duplicates() {
     apart.sort_by(f64::total_cmp);
     let q = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p) as usize];
     let report = format!(
-        "comparison pages: {n}\nsharing a code: {} page pairs; median {:.3}, p90 {:.3}, p99 {:.3}, max {:.3} ({} vs {})\nno code in common (sample of {}): median {:.3}, max {:.3}\nceiling: {SIMILARITY_CEILING}\n",
+        "{protocol} comparison pages: {n}\nsharing a code: {} page pairs; median {:.3}, p90 {:.3}, p99 {:.3}, max {:.3} ({} vs {})\nno code in common (sample of {}): median {:.3}, max {:.3}\nceiling: {SIMILARITY_CEILING}\n",
         sharing.len(),
         q(&sharing.iter().map(|s| s.0).collect::<Vec<_>>(), 0.5),
         q(&sharing.iter().map(|s| s.0).collect::<Vec<_>>(), 0.9),
@@ -369,13 +384,6 @@ fn no_two_comparison_pages_are_near_duplicates() {
         q(&apart, 0.5),
         apart.last().unwrap(),
     );
-    println!("{report}");
-    let _ = fs::write(repo_root().join("target/similarity.txt"), &report);
     let (max, x, y) = *sharing.last().unwrap();
-    assert!(
-        max <= SIMILARITY_CEILING,
-        "{} and {} are {max:.3} alike",
-        pages[x].0,
-        pages[y].0
-    );
+    (report, (max, pages[x].0.clone(), pages[y].0.clone()))
 }

@@ -26,6 +26,8 @@ pub(super) struct PageMeta {
     og_type: &'static str,
     /// What kind of page this is, for scripts: "home", "protocol", "code", "pair" or "404".
     kind: &'static str,
+    /// The slug of the page's protocol, if it has one.
+    protocol: Option<String>,
     /// The prefix that turns a folder path from the site root into an href from this page.
     root: String,
     /// What a folder href ends with: "" over http, "index.html" on disk.
@@ -68,6 +70,8 @@ pub(super) struct Head {
     /// The schema.org type of the page.
     pub(super) schema: Schema,
     pub(super) kind: &'static str,
+    /// The protocol the page belongs to, whose results search puts first.
+    pub(super) protocol: Option<String>,
     pub(super) modified: Date,
 }
 
@@ -153,6 +157,7 @@ impl Renderer<'_> {
                 "website"
             },
             kind: head.kind,
+            protocol: head.protocol,
             root: self.links.asset(from, ""),
             suffix: match self.links.style() {
                 LinkStyle::Directory => "",

@@ -5,7 +5,7 @@
 //! writes HTML, so a build that makes the published site and the offline bundle loads the content
 //! once and renders it twice.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::LinkStyle;
 use crate::load::markdown_options;
@@ -29,6 +29,24 @@ pub fn to_html(text: &str, shift: usize, links: LinkStyle) -> String {
             attrs,
         }),
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift_level(level))),
+        // A transcript wider than a phone scrolls sideways, and a region that scrolls must be
+        // reachable from the keyboard (WCAG 2.1.1), so every code block takes focus.
+        Event::Start(Tag::CodeBlock(kind)) => {
+            let class = match &kind {
+                CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                CodeBlockKind::Indented => "",
+            };
+            let class: String = class
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .collect();
+            Event::Html(CowStr::from(if class.is_empty() {
+                "<pre tabindex=\"0\"><code>".to_string()
+            } else {
+                format!("<pre tabindex=\"0\"><code class=\"language-{class}\">")
+            }))
+        }
+        Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::from("</code></pre>\n")),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -69,5 +87,20 @@ mod tests {
         let file = to_html(TEXT, 1, LinkStyle::File);
         assert!(file.contains(r#"href="../530/index.html""#), "{file}");
         assert!(file.contains("<h4>"));
+    }
+
+    #[test]
+    fn code_blocks_take_focus_and_stay_text() {
+        let html = to_html(
+            "```http\nGET / HTTP/1.1\n<a href=\"x\">\n```\n",
+            0,
+            LinkStyle::Directory,
+        );
+        assert_eq!(
+            html,
+            "<pre tabindex=\"0\"><code class=\"language-http\">GET / HTTP/1.1\n&lt;a href=\"x\"&gt;\n</code></pre>\n"
+        );
+        let plain = to_html("    indented\n", 0, LinkStyle::Directory);
+        assert_eq!(plain, "<pre tabindex=\"0\"><code>indented\n</code></pre>\n");
     }
 }

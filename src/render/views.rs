@@ -178,6 +178,7 @@ impl Renderer<'_> {
                 trail: vec![],
                 schema: Schema::WebSite,
                 kind: "home",
+                protocol: None,
                 modified: self.modified(PageRef::Home),
             },
         );
@@ -256,6 +257,7 @@ impl Renderer<'_> {
                 trail: vec![(p.name.clone(), dir.clone())],
                 schema: Schema::CollectionPage,
                 kind: "protocol",
+                protocol: Some(p.slug.clone()),
                 modified: self.modified(PageRef::Protocol(pi)),
             },
         );
@@ -414,6 +416,7 @@ impl Renderer<'_> {
                 ],
                 schema: Schema::TechArticle,
                 kind: "code",
+                protocol: Some(p.slug.clone()),
                 modified: self.modified(PageRef::Code(pi, id)),
             },
         );
@@ -470,6 +473,7 @@ impl Renderer<'_> {
                 ],
                 schema: Schema::TechArticle,
                 kind: "pair",
+                protocol: Some(p.slug.clone()),
                 modified: self.modified(PageRef::Pair(pi, pair)),
             },
         );
@@ -568,6 +572,7 @@ impl Renderer<'_> {
                 trail: vec![],
                 schema: Schema::WebPage,
                 kind: "404",
+                protocol: None,
                 modified: self.modified(PageRef::NotFound),
             },
         );
