@@ -20,6 +20,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::Stream;
@@ -40,10 +42,17 @@ const SETTLE: Duration = Duration::from_millis(150);
 pub struct ServeOptions {
     pub root: PathBuf,
     pub addr: SocketAddr,
+    /// How long a connection may take to send a request's headers before it is closed, so that
+    /// slow or idle connections cannot pile up.
+    pub header_timeout: Duration,
 }
 
 struct Shared {
     out: PathBuf,
+    build: BuildOptions,
+    /// Held while a build runs, so that a rebuild asked for by a request and one asked for by a
+    /// change never write the folder at once.
+    building: tokio::sync::Mutex<()>,
     /// The last build's error, shown over every page until a build succeeds.
     error: Mutex<Option<String>>,
     reloads: broadcast::Sender<Signal>,
@@ -100,14 +109,16 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
     let (reloads, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         out,
+        build,
+        building: tokio::sync::Mutex::new(()),
         error: Mutex::new(None),
         reloads,
     });
-    rebuild(&build, &shared).await;
+    rebuild(&shared).await;
 
     let (changed_tx, changed_rx) = mpsc::channel(64);
-    let _watcher = watch(&options.root, changed_tx)?;
-    tokio::spawn(rebuild_on_change(build, shared.clone(), changed_rx));
+    let watcher = watch(&options.root, changed_tx)?;
+    tokio::spawn(rebuild_on_change(watcher, shared.clone(), changed_rx));
 
     let app = Router::new()
         .route(EVENTS_PATH, get(events))
@@ -123,14 +134,54 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stopping.clone()));
+    let server = accept(listener, app, options.header_timeout, stopping.clone());
     let result = tokio::select! {
-        result = server => result.map_err(|e| Error::io("the server stopped", &options.root, e)),
+        () = server => Ok(()),
         // A connection that does not finish in time is dropped.
         () = async { stopped(stopping).await; tokio::time::sleep(GRACE).await } => Ok(()),
     };
     drop(folder);
     result
+}
+
+/// Serves each connection until `stopping`, then lets open ones finish. Written out instead of
+/// `axum::serve` because that sets no timer, and without one hyper applies no header timeout.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: wait a moment rather than spin.
+                Err(_) => { tokio::time::sleep(Duration::from_millis(50)).await; continue; }
+            },
+            () = async { let _ = stopping.wait_for(|s| *s).await; } => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop = stopping.clone();
+        connections.spawn(async move {
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = async { let _ = stop.wait_for(|s| *s).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+    }
+    while connections.join_next().await.is_some() {}
 }
 
 /// Watches the folders a site is made from. The notify callback runs on its own thread; it only
@@ -159,19 +210,35 @@ fn watch(root: &Path, changed: mpsc::Sender<()>) -> Result<notify::RecommendedWa
 
 /// Rebuilds once per burst of changes: changes closer together than [`SETTLE`] are built once.
 async fn rebuild_on_change(
-    build: BuildOptions,
+    mut watcher: notify::RecommendedWatcher,
     shared: Arc<Shared>,
     mut changed: mpsc::Receiver<()>,
 ) {
     while changed.recv().await.is_some() {
         tokio::time::sleep(SETTLE).await;
         while changed.try_recv().is_ok() {}
-        rebuild(&build, &shared).await;
+        rewatch(&mut watcher, &shared.build.root);
+        rebuild(&shared).await;
     }
 }
 
-async fn rebuild(build: &BuildOptions, shared: &Arc<Shared>) {
-    let options = build.clone();
+/// Watches each input folder afresh. A folder moved away and copied back (as an editor or `git
+/// checkout` may do) is a new folder, and the watch on the old one would see nothing more.
+fn rewatch(watcher: &mut notify::RecommendedWatcher, root: &Path) {
+    for dir in crate::write::INPUT_FOLDERS {
+        let path = root.join(dir);
+        let _ = watcher.unwatch(&path);
+        if path.is_dir()
+            && let Err(err) = watcher.watch(&path, RecursiveMode::Recursive)
+        {
+            eprintln!("cannot watch {}: {err}", path.display());
+        }
+    }
+}
+
+async fn rebuild(shared: &Arc<Shared>) {
+    let _building = shared.building.lock().await;
+    let options = shared.build.clone();
     let result = tokio::task::spawn_blocking(move || site::build(&options)).await;
     let error = match result {
         Ok(Ok(report)) => {
@@ -204,6 +271,10 @@ async fn events(
 }
 
 async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    // The output folder was deleted under the server: build it again rather than answer 404.
+    if !shared.out.is_dir() {
+        rebuild(&shared).await;
+    }
     let uri = request.uri().clone();
     let Some(rel) = safe_relative_path(uri.path()) else {
         return not_found(&shared).await;

@@ -44,10 +44,15 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &std::path::Path, args: &[&str]) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_statusref"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
+        .args(args)
         .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -297,4 +302,62 @@ fn ctrl_c_stops_it_with_a_page_open_and_removes_its_folder() {
         .flatten()
         .collect();
     assert!(left.is_empty(), "its folder was not removed: {left:?}");
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let site = fixture_copy();
+    let server = start_with(site.path(), &["--header-timeout", "1"]);
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: {}\r\n", server.addr).unwrap();
+    // Generous: the server closes after 1 s; only a server that never closes waits out 15 s.
+    slow.set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let closed = match slow.read(&mut buf) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(closed, "the half-sent request is still held open");
+    // Requests that arrive whole are served as before.
+    assert_eq!(get(&server, "/ftp/").0, 200);
+}
+
+#[test]
+fn a_deleted_output_folder_is_built_again_on_the_next_request() {
+    let site = fixture_copy();
+    let server = start(site.path());
+    std::fs::remove_dir_all(server.served()).unwrap();
+    let (status, body) = get(&server, "/ftp/214/");
+    assert_eq!(status, 200, "{body}");
+    assert!(server.served().join("ftp/214/index.html").is_file());
+}
+
+#[test]
+fn a_content_folder_moved_away_and_copied_back_is_still_watched() {
+    let site = fixture_copy();
+    let server = start(site.path());
+    let content = site.path().join("content");
+    let aside = site.path().join("content-aside");
+    std::fs::rename(&content, &aside).unwrap();
+    copy_dir(&aside, &content);
+    std::fs::remove_dir_all(&aside).unwrap();
+    // The rebuild after the swap settles before the edit that must be seen.
+    wait_for("the swapped content to build", || {
+        get(&server, "/ftp/214/").0 == 200
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let code = content.join("ftp/214.md");
+    let text = std::fs::read_to_string(&code).unwrap();
+    std::fs::write(
+        &code,
+        text.replace(
+            "The server answers a request for help.",
+            "The server answers a request for help after the swap.",
+        ),
+    )
+    .unwrap();
+    wait_for("the edit in the new folder to be served", || {
+        get(&server, "/ftp/214/").1.contains("after the swap")
+    });
 }

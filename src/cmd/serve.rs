@@ -15,6 +15,9 @@ pub struct ServeArgs {
     /// The address to listen on. Only change it to share the preview on a trusted network.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
+    /// Seconds a connection may take to send a request's headers before it is closed.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), statusref::Error> {
@@ -23,6 +26,7 @@ pub fn run(args: ServeArgs) -> Result<(), statusref::Error> {
         ServeOptions {
             root: args.site.root,
             addr: SocketAddr::new(args.bind, args.port),
+            header_timeout: std::time::Duration::from_secs(args.header_timeout),
         },
         move |addr| {
             // Printed on stdout, one line, so scripts and tests can read the address.
