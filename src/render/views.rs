@@ -107,6 +107,7 @@ pub(super) struct Row {
 /// rows, as one protocol's facts do.
 pub(super) fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
     let dash = || "—".to_string();
+    debug_assert!(a.iter().map(|f| &f.label).eq(b.iter().map(|f| &f.label)));
     a.iter()
         .zip(b)
         .filter(|(x, y)| x.value.is_some() || y.value.is_some())
@@ -322,12 +323,12 @@ impl Renderer<'_> {
             "Status".to_string(),
             Some(code.status.as_str().to_string()),
         ));
-        if !code.former_names.is_empty() {
-            facts.push(fact(
-                "Former names".to_string(),
-                Some(code.former_names.join("; ")),
-            ));
-        }
+        // Every code has every row, or the side-by-side table would pair one code's row with
+        // another's; a row with no value is not shown.
+        facts.push(fact(
+            "Former names".to_string(),
+            (!code.former_names.is_empty()).then(|| code.former_names.join("; ")),
+        ));
         facts.push(fact("Who uses it".to_string(), code.used_by.clone()));
         for (field, declared) in p.facts.iter().enumerate() {
             // A list says what a code without items means ("No command"); another kind of fact

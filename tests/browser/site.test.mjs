@@ -117,11 +117,42 @@ for (const mode of Object.keys(modes)) {
     await page.context().close();
   });
 
+  test(`${mode}: HTTP codes are found by number, pair, former name and vendor, each saying its protocol`, async () => {
+    const page = await open(mode, 'http/');
+    assert.match((await searchFor(page, '401 vs 403'))[0], /^HTTP 401 Unauthorized vs 403 Forbidden/);
+    assert.match((await searchFor(page, 'payload too large'))[0], /^HTTP 413 Content Too Large/);
+    assert.match((await searchFor(page, 'nginx 499'))[0], /^HTTP 499 Client Closed Request \(nginx\)/);
+    // A number two protocols use offers both, each named.
+    const both = await searchFor(page, '503');
+    assert.ok(both.some((r) => /^FTP 503/.test(r)) && both.some((r) => /^HTTP 503/.test(r)), both.join('|'));
+    assert.match(both[0], /^HTTP 503/, 'on an HTTP page, HTTP comes first');
+    // One number, two meanings within HTTP: neither hides the other.
+    const legal = await searchFor(page, '451');
+    assert.ok(legal.some((r) => /Unavailable For Legal Reasons/.test(r)) && legal.some((r) => /451 Redirect/.test(r)), legal.join('|'));
+    await searchFor(page, '502 504');
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('http/502-vs-504/'))), page.keyboard.press('Enter')]);
+    assert.equal(await page.locator('h1').innerText(), 'HTTP 502 Bad Gateway vs 504 Gateway Timeout');
+    assert.ok(await page.locator('#in-practice').isVisible(), 'a hand-written note');
+    await page.context().close();
+  });
+
+  test(`${mode}: the HTTP picker reaches a pair from either code`, async () => {
+    for (const [from, a, b] of [['http/', '403', '401'], ['http/401/', '401', '403']]) {
+      const page = await open(mode, from);
+      await page.locator('form.picker select[name=a]').selectOption(a);
+      await page.locator('form.picker select[name=b]').selectOption(b);
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('http/401-vs-403/'))), page.locator('form.picker button').click()]);
+      assert.equal(await page.locator('h1').innerText(), 'HTTP 401 Unauthorized vs 403 Forbidden');
+      await page.context().close();
+    }
+  });
+
   test(`${mode}: screenshots at phone and desktop widths`, async () => {
     for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
-      for (const [label, path] of [['home', ''], ['code-503', 'ftp/503/'], ['pair-211-vs-503', 'ftp/211-vs-503/']]) {
+      for (const [label, path] of [['home', ''], ['code-503', 'ftp/503/'], ['pair-211-vs-503', 'ftp/211-vs-503/'],
+        ['http-code-401', 'http/401/'], ['http-pair-401-vs-403', 'http/401-vs-403/']]) {
         const page = await open(mode, path, viewport);
-        await page.screenshot({ path: join(artifacts, `${mode}-${name}-${label}.png`), fullPage: label !== 'pair-211-vs-503' });
+        await page.screenshot({ path: join(artifacts, `${mode}-${name}-${label}.png`), fullPage: !label.includes('pair') });
         await page.context().close();
       }
       const page = await open(mode, 'ftp/', viewport);
@@ -143,6 +174,13 @@ test('http: a reversed pair URL goes to the canonical page; other missing pages 
   assert.equal(await missing.locator('#search-input').isVisible(), true);
   assert.match((await searchFor(missing, '550'))[0], /550/);
   await missing.context().close();
+});
+
+test('http: a reversed HTTP pair URL goes to the canonical page', async () => {
+  const page = await open('http', 'http/504-vs-502/', undefined, { missing: true });
+  await page.waitForURL((u) => u.pathname === '/http/502-vs-504/');
+  assert.equal(await page.locator('h1').innerText(), 'HTTP 502 Bad Gateway vs 504 Gateway Timeout');
+  await page.context().close();
 });
 
 test('http: a click on a search result opens it', async () => {
