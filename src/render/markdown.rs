@@ -1,7 +1,7 @@
 //! Markdown to HTML, once per code section and link style: headings shifted for where the text
 //! is placed, `@` links turned into hrefs between pages.
 //!
-//! Load has already read the text and checked its links (see `load::scan_links`); this only
+//! Load has already read the text and checked its links (see `load::scan`); this only
 //! writes HTML, so a build that makes the published site and the offline bundle loads the content
 //! once and renders it twice.
 
