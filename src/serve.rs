@@ -48,7 +48,7 @@ pub struct ServeOptions {
 }
 
 struct Shared {
-    out: PathBuf,
+    /// How the site is built; its `out` is the folder served.
     build: BuildOptions,
     /// Held while a build runs, so that a rebuild asked for by a request and one asked for by a
     /// change never write the folder at once.
@@ -98,17 +98,15 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr)) -> Result
         .prefix("statusref-serve-")
         .tempdir()
         .map_err(|e| Error::io("cannot create a folder in", &std::env::temp_dir(), e))?;
-    let out = folder.path().join("site");
     let build = BuildOptions {
         root: options.root.clone(),
-        out: out.clone(),
+        out: folder.path().join("site"),
         base_url: Some(format!("http://{addr}")),
         links: LinkStyle::Directory,
         bundle: false,
     };
     let (reloads, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
-        out,
         build,
         building: tokio::sync::Mutex::new(()),
         error: Mutex::new(None),
@@ -272,14 +270,14 @@ async fn events(
 
 async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     // The output folder was deleted under the server: build it again rather than answer 404.
-    if !shared.out.is_dir() {
+    if !shared.build.out.is_dir() {
         rebuild(&shared).await;
     }
     let uri = request.uri().clone();
     let Some(rel) = safe_relative_path(uri.path()) else {
         return not_found(&shared).await;
     };
-    let mut path = shared.out.join(&rel);
+    let mut path = shared.build.out.join(&rel);
     if path.is_dir() {
         if !uri.path().ends_with('/') {
             // Relative links on a folder page only work from its URL with the slash. Built from
@@ -304,7 +302,7 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         )
             .into_response();
     }
-    if !is_inside(&shared.out, &path).await {
+    if !is_inside(&shared.build.out, &path).await {
         return not_found(&shared).await;
     }
     if path.extension().is_some_and(|e| e == "html") {
@@ -316,7 +314,7 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     // Any other file is streamed from disk, with its type, length and ranges.
     let (parts, _) = request.into_parts();
     let request = Request::from_parts(parts, Body::empty());
-    match ServeDir::new(&shared.out).oneshot(request).await {
+    match ServeDir::new(&shared.build.out).oneshot(request).await {
         Ok(response) if response.status() != StatusCode::NOT_FOUND => {
             let mut response = response.map(Body::new);
             response
@@ -360,8 +358,8 @@ async fn is_inside(root: &Path, path: &Path) -> bool {
 }
 
 async fn not_found(shared: &Arc<Shared>) -> Response {
-    let page = shared.out.join("404.html");
-    let bytes = match is_inside(&shared.out, &page).await {
+    let page = shared.build.out.join("404.html");
+    let bytes = match is_inside(&shared.build.out, &page).await {
         true => tokio::fs::read(&page).await.ok(),
         false => None,
     };
