@@ -45,10 +45,34 @@ pub fn pair_title(p: &Protocol, a: CodeId, b: CodeId) -> String {
             label(cb)
         );
     }
+    // 4.2.2 and 5.2.2 share a name; their classes are what sets them apart.
+    if ca.name.eq_ignore_ascii_case(&cb.name)
+        && let (Some(x), Some(y)) = (p.class_of(a), p.class_of(b))
+        && x.label != y.label
+    {
+        return format!(
+            "{} {} vs {}: {}, {} vs {}",
+            p.name,
+            ca.code,
+            cb.code,
+            ca.name,
+            class_words(&x.label),
+            class_words(&y.label)
+        );
+    }
     format!(
         "{} {} vs {}: {} vs {}",
         p.name, ca.code, cb.code, ca.name, cb.name
     )
+}
+
+/// A class label without its leading pattern: "4.X.X Persistent Transient Failure" →
+/// "Persistent Transient Failure".
+fn class_words(label: &str) -> &str {
+    match label.split_once(' ') {
+        Some((first, rest)) if first.chars().any(|c| c.is_ascii_digit()) => rest,
+        _ => label,
+    }
 }
 
 /// The longest a meta description may be before search engines cut it.
@@ -709,6 +733,22 @@ mod tests {
         assert!(fitted.chars().count() <= DESCRIPTION_MAX);
         assert!(fitted.ends_with("word…"));
         assert_eq!(fit_description("Short text."), "Short text.");
+    }
+
+    #[test]
+    fn class_words_drop_the_pattern_only() {
+        assert_eq!(
+            class_words("4.X.X Persistent Transient Failure"),
+            "Persistent Transient Failure"
+        );
+        assert_eq!(
+            class_words("2yz Positive Completion"),
+            "Positive Completion"
+        );
+        assert_eq!(
+            class_words("Client-side socket errors"),
+            "Client-side socket errors"
+        );
     }
 
     #[test]
