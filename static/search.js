@@ -97,21 +97,52 @@
     scored.sort(function (x, y) {
       return y.score - x.score || (x.code.p < y.code.p ? -1 : x.code.p > y.code.p ? 1 : x.code.r - y.code.r);
     });
-    return scored.slice(0, 10).map(function (s) {
-      var p = protocolOf(s.code.p);
-      return { title: (p ? p.name + ' ' : '') + s.code.n, detail: s.code.s, path: s.code.p + '/' + s.code.u + '/' };
+    return scored.slice(0, 10).map(function (s) { return codeResult(s.code); });
+  }
+
+  function codeResult(c) {
+    var p = protocolOf(c.p);
+    return { title: (p ? p.name + ' ' : '') + c.n, detail: c.s, path: c.p + '/' + c.u + '/' };
+  }
+
+  // A code and a code of the protocol its codes travel with, typed together as a bounce quotes
+  // them ("550 5.7.1", "421-4.7.0 …"): both pages, and a note when their classes disagree. What
+  // the note says is the protocol's own sentence.
+  function withResults(query) {
+    var w = words(query).slice(0, 2);
+    var out = { results: [], note: '' };
+    if (w.length < 2) return out;
+    index.protocols.forEach(function (p) {
+      if (!p.w || out.results.length) return;
+      var other = protocolOf(p.w.p);
+      [[w[0], w[1]], [w[1], w[0]]].some(function (t) {
+        var code = findCode(p.slug, t[0]), item = findCode(p.w.p, t[1]);
+        if (!code || !item) return false;
+        out.results = [codeResult(code), codeResult(item)];
+        if (p.w.d && code.k && item.k && code.k !== item.k && other) {
+          out.note = p.w.d.replace(/\{code\}/g, code.c).replace(/\{item\}/g, item.c)
+            .replace(/\{code_class\}/g, p.k[code.k] || code.k)
+            .replace(/\{item_class\}/g, other.k[item.k] || item.k);
+        }
+        return true;
+      });
     });
+    return out;
   }
 
   function search(query, here) {
-    return pairResults(query, here).concat(codeResults(query, here)).slice(0, 10);
+    var together = withResults(query);
+    var results = together.results.concat(pairResults(query, here), codeResults(query, here));
+    return { results: results.slice(0, 10), note: together.note };
   }
 
   function setUpSearch(form) {
     var input = form.querySelector('input[type=search]');
     var list = form.querySelector('[role=listbox]');
     var status = form.querySelector('[role=status]');
-    var results = [], active = -1;
+    var panel = form.querySelector('.search-panel');
+    var noteBox = form.querySelector('.search-note');
+    var results = [], note = '', active = -1;
 
     function render() {
       list.innerHTML = '';
@@ -138,15 +169,21 @@
         list.appendChild(li);
       });
       list.hidden = results.length === 0;
+      noteBox.textContent = note;
+      noteBox.hidden = note === '';
+      panel.hidden = list.hidden && noteBox.hidden;
       if (active >= 0) input.setAttribute('aria-activedescendant', 'search-option-' + active);
       else input.removeAttribute('aria-activedescendant');
       status.textContent = input.value.trim() === '' ? '' :
         results.length === 0 ? 'No matching codes.' :
-        results.length + (results.length === 1 ? ' result.' : ' results.') + ' Use the arrow keys to choose.';
+        results.length + (results.length === 1 ? ' result.' : ' results.') + ' Use the arrow keys to choose.' +
+        (note ? ' ' + note : '');
     }
 
     input.addEventListener('input', function () {
-      results = search(input.value, form.getAttribute('data-protocol'));
+      var found = search(input.value, form.getAttribute('data-protocol'));
+      results = found.results;
+      note = found.note;
       active = -1;
       render();
     });
@@ -156,7 +193,7 @@
       } else if (e.key === 'ArrowUp' && results.length) {
         active = active <= 0 ? results.length - 1 : active - 1; render(); e.preventDefault();
       } else if (e.key === 'Escape') {
-        input.value = ''; results = []; active = -1; render();
+        input.value = ''; results = []; note = ''; active = -1; render();
       }
     });
     form.addEventListener('submit', function (e) {
@@ -166,9 +203,9 @@
     });
     input.addEventListener('blur', function () {
       // Let a click on a result land before the list closes.
-      setTimeout(function () { if (document.activeElement !== input) list.hidden = true; }, 150);
+      setTimeout(function () { if (document.activeElement !== input) panel.hidden = true; }, 150);
     });
-    input.addEventListener('focus', function () { if (results.length) render(); });
+    input.addEventListener('focus', function () { if (results.length || note) render(); });
     form.hidden = false;
   }
 

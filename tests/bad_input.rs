@@ -301,3 +301,36 @@ fn unclosed_comment_and_repeated_section() {
     assert!(err.contains("a second `## Description` section"), "{err}");
     assert!(err.contains("3 problems in the content"), "{err}");
 }
+
+#[test]
+fn codes_of_a_protocol_the_site_lacks_or_an_item_that_is_no_code() {
+    let fact = |codes_of: &str| {
+        format!(
+            "\n[[facts]]\nkey = \"also\"\nlabel = \"Also\"\ntype = \"list\"\nitem = \"code\"\nitems = \"codes\"\nverb = \"goes with\"\nverb_plural = \"go with\"\nnone = \"None\"\ncodes_of = \"{codes_of}\"\n"
+        )
+    };
+    let err = build_broken(|s| {
+        let path = s.join("content/ftp/_protocol.toml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text + &fact("smtp")).unwrap();
+    });
+    assert!(
+        err.contains("_protocol.toml: `facts.also`: `codes_of` names protocol `smtp`, which the site does not have"),
+        "{err}"
+    );
+    let err = build_broken(|s| {
+        let path = s.join("content/ftp/_protocol.toml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text + &fact("ftp")).unwrap();
+        edit(
+            s,
+            "ftp/503.md",
+            "confused_with = [\"530\"]\n",
+            "confused_with = [\"530\"]\nalso = [\"5.7.1\"]\n",
+        );
+    });
+    assert!(
+        err.contains("ftp/503.md:9: `also`: \"5.7.1\" is not a code of protocol `ftp`"),
+        "{err}"
+    );
+}

@@ -286,3 +286,39 @@ fn a_table_only_fact_is_in_the_table_and_not_in_the_sentences() {
         "{differences:?}"
     );
 }
+
+#[test]
+fn codes_of_another_protocol_link_to_their_pages() {
+    let out = tempfile::tempdir().unwrap();
+    build(&protocols_fixture(), out.path()).unwrap();
+    // 5.7.1 travels with 550, which the fixture's SMTP has, and 554, which it has not.
+    let html = parse(&out.path().join("smtp-enhanced/5.7.1/index.html"));
+    let row = select(&html, "dl.facts dd")
+        .into_iter()
+        .find(|dd| text(dd).contains("550"))
+        .expect("a row with the reply codes");
+    let links: Vec<(String, String)> = row
+        .select(&scraper::Selector::parse("a").unwrap())
+        .map(|a| (text(&a), a.value().attr("href").unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(links, [("550".to_string(), "../../smtp/550/".to_string())]);
+    assert_eq!(text(&row), "550, 554");
+    let pair = parse(&out.path().join("smtp-enhanced/5.1.1-vs-5.7.1/index.html"));
+    let cells: Vec<String> = select(&pair, "main table td a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_string())
+        .collect();
+    assert!(cells.contains(&"../../smtp/550/".to_string()), "{cells:?}");
+    // Search learns which protocol's codes travel together, their classes, and what to say
+    // when the two disagree.
+    let index = std::fs::read_to_string(out.path().join("search-index.js")).unwrap();
+    assert!(
+        index.contains(r#""w":{"p":"smtp","d":"{item} is a"#),
+        "{index}"
+    );
+    assert!(
+        index.contains(r#""p":"smtp","c":"550","u":"550","r":2"#),
+        "{index}"
+    );
+    assert!(index.contains(r#""k":"5""#), "{index}");
+}

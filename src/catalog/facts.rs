@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::Scheme;
 use crate::error::Diagnostic;
 use crate::load::{FactConfig, Located, Raw, nearest};
 
@@ -52,7 +53,23 @@ pub struct ListField {
     pub allowed: Vec<String>,
     /// How sentences name an item that is not a word, such as FTP's "(connect)".
     pub names: BTreeMap<String, String>,
+    /// The items are codes of another protocol.
+    pub codes_of: Option<Box<CodesOf>>,
 }
+
+/// A list fact whose items are codes of another protocol.
+#[derive(Debug, Clone)]
+pub struct CodesOf {
+    /// That protocol's slug.
+    pub protocol: String,
+    /// Its scheme, which every item must fit.
+    pub scheme: Scheme,
+    /// What search says when a code and an item typed together disagree in class.
+    pub disagree: Option<String>,
+}
+
+/// The placeholders a `disagree` sentence may hold.
+const DISAGREE_SLOTS: [&str; 4] = ["{code}", "{code_class}", "{item}", "{item_class}"];
 
 impl ListField {
     /// The item as a sentence names it.
@@ -83,8 +100,60 @@ pub enum FactValue {
     Text(String),
 }
 
+/// The protocol a list's items belong to, checked: it exists, and `disagree` holds only its
+/// placeholders.
+fn codes_of(
+    cfg: &FactConfig,
+    schemes: &BTreeMap<String, Scheme>,
+    problem: &mut impl FnMut(String, &str),
+) -> Result<Option<Box<CodesOf>>, ()> {
+    let Some(slug) = &cfg.codes_of else {
+        if cfg.disagree.is_some() {
+            problem(
+                "`disagree` is only for a list with `codes_of`".to_string(),
+                "name the protocol whose codes the items are",
+            );
+            return Err(());
+        }
+        return Ok(None);
+    };
+    let Some(scheme) = schemes.get(slug) else {
+        let known: Vec<&str> = schemes.keys().map(String::as_str).collect();
+        problem(
+            format!("`codes_of` names protocol `{slug}`, which the site does not have"),
+            &format!("the protocols are {}", known.join(", ")),
+        );
+        return Err(());
+    };
+    if let Some(text) = &cfg.disagree {
+        let mut rest = text.clone();
+        for slot in DISAGREE_SLOTS {
+            rest = rest.replace(slot, "X");
+        }
+        if rest.contains(['{', '}']) || !super::is_sentence(&rest) {
+            problem(
+                format!(
+                    "`disagree` \"{text}\" must be sentences with no placeholder but {}",
+                    DISAGREE_SLOTS.join(", ")
+                ),
+                "e.g. \"{item} is a {item_class} reply but {code} is a {code_class} code.\"",
+            );
+            return Err(());
+        }
+    }
+    Ok(Some(Box::new(CodesOf {
+        protocol: slug.clone(),
+        scheme: scheme.clone(),
+        disagree: cfg.disagree.clone(),
+    })))
+}
+
 /// The words and limits of a list fact.
-fn list_field(cfg: &FactConfig, problem: &mut impl FnMut(String, &str)) -> Option<ListField> {
+fn list_field(
+    cfg: &FactConfig,
+    schemes: &BTreeMap<String, Scheme>,
+    problem: &mut impl FnMut(String, &str),
+) -> Option<ListField> {
     let words = [
         &cfg.item,
         &cfg.items,
@@ -126,6 +195,7 @@ fn list_field(cfg: &FactConfig, problem: &mut impl FnMut(String, &str)) -> Optio
         none: none.clone(),
         allowed: cfg.allowed.clone(),
         names: cfg.names.clone(),
+        codes_of: codes_of(cfg, schemes, problem).ok()?,
     })
 }
 
@@ -134,6 +204,7 @@ impl FactField {
     pub fn from_config(
         cfg: &FactConfig,
         path: &Path,
+        schemes: &BTreeMap<String, Scheme>,
         problems: &mut Vec<Diagnostic>,
     ) -> Option<FactField> {
         let field = format!("facts.{}", cfg.key);
@@ -155,7 +226,7 @@ impl FactField {
             return None;
         }
         let kind = match cfg.kind.as_str() {
-            "list" => FactKind::List(list_field(cfg, &mut problem)?),
+            "list" => FactKind::List(list_field(cfg, schemes, &mut problem)?),
             "choice" if !cfg.choices.is_empty() => FactKind::Choice(
                 cfg.choices
                     .iter()
@@ -238,6 +309,15 @@ impl FactField {
                             d = d.hint(format!("did you mean \"{near}\"?"));
                         }
                         problems.push(d);
+                        ok = false;
+                    }
+                    if let Some(other) = &list.codes_of
+                        && let Err(why) = other.scheme.numbers(item, None)
+                    {
+                        problems.push(problem(format!(
+                            "\"{item}\" is not a code of protocol `{}`: {why}",
+                            other.protocol
+                        )));
                         ok = false;
                     }
                 }

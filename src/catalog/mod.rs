@@ -6,7 +6,7 @@
 //! present, every fact has its declared type. All problems are collected so that one run reports
 //! them all. Not for: rendering or comparing; the catalog only says what exists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -285,6 +285,17 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
         })
         .cloned()
         .collect();
+    // A list fact may hold codes of another protocol, so every scheme is known before any code.
+    let schemes: BTreeMap<String, Scheme> = source
+        .protocols
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.config.slug.clone(),
+                Scheme::from_config(&p.config.scheme).ok()?,
+            ))
+        })
+        .collect();
     let mut protocols = Vec::new();
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
     for proto in source.protocols {
@@ -303,11 +314,11 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
             continue;
         }
         slugs.insert(proto.config.slug.clone(), proto.config_path.clone());
-        if let Some(protocol) = build_protocol(proto, &mut diagnostics) {
+        if let Some(protocol) = build_protocol(proto, &schemes, &mut diagnostics) {
             protocols.push(protocol);
         }
     }
-    protocols.sort_by(|a, b| a.name.cmp(&b.name));
+    protocols.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
     if diagnostics.is_empty() {
         Ok(Catalog {
             site: source.site,
@@ -374,11 +385,15 @@ struct Settings {
     facts: Vec<FactField>,
 }
 
-fn build_protocol(proto: ProtocolSource, diagnostics: &mut Vec<Diagnostic>) -> Option<Protocol> {
+fn build_protocol(
+    proto: ProtocolSource,
+    schemes: &BTreeMap<String, Scheme>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Protocol> {
     let before = diagnostics.len();
     let cfg = &proto.config;
     let path = &proto.config_path;
-    let settings = settings(cfg, path, diagnostics)?;
+    let settings = settings(cfg, path, schemes, diagnostics)?;
     let (mut codes, broken) = code::build_codes(&proto, &settings, diagnostics);
     // Codes to compare first, ranges last, each in order.
     codes.sort_by(|(a, _), (b, _)| (a.is_range, &a.order).cmp(&(b.is_range, &b.order)));
@@ -436,6 +451,7 @@ fn build_protocol(proto: ProtocolSource, diagnostics: &mut Vec<Diagnostic>) -> O
 fn settings(
     cfg: &ProtocolConfig,
     path: &Path,
+    schemes: &BTreeMap<String, Scheme>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Settings> {
     let before = diagnostics.len();
@@ -474,7 +490,7 @@ fn settings(
     let facts: Vec<FactField> = cfg
         .facts
         .iter()
-        .filter_map(|f| FactField::from_config(f, path, diagnostics))
+        .filter_map(|f| FactField::from_config(f, path, schemes, diagnostics))
         .collect();
     if cfg
         .facts

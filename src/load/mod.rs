@@ -180,6 +180,14 @@ pub struct FactConfig {
     /// false: shown in tables only, since every pair differs in it (a library's constant name).
     #[serde(default = "yes")]
     pub sentences: bool,
+    /// A list whose items are codes of another protocol (an enhanced status code's reply
+    /// codes): its slug. The items link to their pages, and search takes the two together.
+    #[serde(default)]
+    pub codes_of: Option<String>,
+    /// For `codes_of`: the sentence search shows when a code and an item typed together are in
+    /// classes of different digits, with {code}, {code_class}, {item} and {item_class}.
+    #[serde(default)]
+    pub disagree: Option<String>,
 }
 
 fn yes() -> bool {

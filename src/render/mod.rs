@@ -33,7 +33,7 @@ pub use urls::{LinkStyle, Links, PageList, PageRef, slugify};
 use views::{CodeView, Fact};
 
 /// The templates the binary ships; a site's templates/ replaces any of them by name.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     (
@@ -48,6 +48,7 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("picker.html", include_str!("../../templates/picker.html")),
+    ("items.html", include_str!("../../templates/items.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (
         "sitemap-index.xml",

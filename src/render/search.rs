@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::{Renderer, prose};
-use crate::catalog::Form;
+use std::collections::BTreeMap;
+
+use crate::catalog::{CodeId, Form};
 
 impl Renderer<'_> {
     /// The search index: every code of every protocol, as a classic script that sets
@@ -15,6 +17,19 @@ impl Renderer<'_> {
         struct ProtocolEntry<'a> {
             slug: &'a str,
             name: &'a str,
+            /// Class labels by digit, for telling a reader that two codes disagree in class.
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            k: BTreeMap<&'a str, &'a str>,
+            /// The protocol whose codes this one's codes travel with, and what to say when the
+            /// two typed together disagree in class.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            w: Option<With<'a>>,
+        }
+        #[derive(Serialize)]
+        struct With<'a> {
+            p: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            d: Option<&'a str>,
         }
         #[derive(Serialize)]
         struct CodeEntry<'a> {
@@ -31,6 +46,9 @@ impl Renderer<'_> {
             /// Set for a range page, which has no comparisons.
             #[serde(skip_serializing_if = "std::ops::Not::not")]
             x: bool,
+            /// The digit of its class, where its protocol's classes go by digit.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            k: Option<&'a str>,
         }
         #[derive(Serialize)]
         struct Index<'a> {
@@ -44,6 +62,17 @@ impl Renderer<'_> {
                 .map(|p| ProtocolEntry {
                     slug: &p.slug,
                     name: &p.name,
+                    k: p.classes
+                        .iter()
+                        .filter_map(|c| Some((c.digit.as_deref()?, c.label.as_str())))
+                        .collect(),
+                    w: p.facts
+                        .iter()
+                        .find_map(|f| f.list()?.codes_of.as_ref())
+                        .map(|o| With {
+                            p: &o.protocol,
+                            d: o.disagree.as_deref(),
+                        }),
                 })
                 .collect(),
             codes: protocols
@@ -63,6 +92,8 @@ impl Renderer<'_> {
                             s: &c.summary,
                             a: also,
                             x: c.is_range,
+                            k: p.class_of(CodeId(rank))
+                                .and_then(|class| class.digit.as_deref()),
                         }
                     })
                 })

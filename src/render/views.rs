@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::head::{Head, Schema};
 use super::{PageRef, Renderer, slugify};
-use crate::catalog::{CodeId, Form, Protocol};
+use crate::catalog::{CodeId, FactField, FactValue, Form, Protocol};
 use crate::compare::Pair;
 use crate::prose;
 
@@ -40,6 +40,16 @@ pub(super) struct SectionView<'a> {
 pub(super) struct Fact {
     label: String,
     value: Option<String>,
+    /// The value as items, each linked to its page, for a list of another protocol's codes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    items: Vec<Item>,
+}
+
+/// An item of a list fact; `href` when it is a code with a page of its own.
+#[derive(Serialize, Clone)]
+pub(super) struct Item {
+    text: String,
+    href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +111,10 @@ pub(super) struct Row {
     label: String,
     a: String,
     b: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    a_items: Vec<Item>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    b_items: Vec<Item>,
 }
 
 /// Puts two codes' facts side by side: every row either of them has. Both lists have the same
@@ -115,6 +129,8 @@ pub(super) fn rows(a: &[Fact], b: &[Fact]) -> Vec<Row> {
             label: x.label.clone(),
             a: x.value.clone().unwrap_or_else(dash),
             b: y.value.clone().unwrap_or_else(dash),
+            a_items: x.items.clone(),
+            b_items: y.items.clone(),
         })
         .collect()
 }
@@ -134,6 +150,37 @@ impl Renderer<'_> {
             summary: &code.summary,
             href: self.code_href(from, p, id),
         }
+    }
+
+    /// A list of another protocol's codes, each linked to its page where it has one.
+    fn linked_items(
+        &self,
+        p: &Protocol,
+        id: CodeId,
+        declared: &FactField,
+        value: Option<&FactValue>,
+    ) -> Vec<Item> {
+        let (Some(other), Some(FactValue::List(items))) =
+            (declared.list().and_then(|l| l.codes_of.as_ref()), value)
+        else {
+            return Vec::new();
+        };
+        let from = format!("{}/{}/", p.slug, p.code(id).slug);
+        let target = self
+            .catalog
+            .protocols
+            .iter()
+            .find(|t| t.slug == other.protocol);
+        items
+            .iter()
+            .map(|item| Item {
+                text: item.clone(),
+                href: target.and_then(|t| {
+                    let found = t.find(&t.scheme.url_part(item))?;
+                    Some(self.code_href(&from, t, found))
+                }),
+            })
+            .collect()
     }
 
     pub(super) fn code_href(&self, from: &str, p: &Protocol, id: CodeId) -> String {
@@ -295,7 +342,11 @@ impl Renderer<'_> {
     pub(super) fn facts(&self, p: &Protocol, id: CodeId) -> Vec<Fact> {
         let code = p.code(id);
         let v = &p.vocabulary;
-        let fact = |label: String, value: Option<String>| Fact { label, value };
+        let fact = |label: String, value: Option<String>| Fact {
+            label,
+            value,
+            items: Vec::new(),
+        };
         let mut facts = Vec::new();
         if p.scheme.form == Form::Named {
             facts.push(fact(
@@ -335,10 +386,10 @@ impl Renderer<'_> {
             // a code leaves out is not shown for it.
             let value = code.facts[field].as_ref();
             let shown = value.is_some() || declared.list().is_some();
-            facts.push(fact(
-                declared.label.clone(),
-                shown.then(|| declared.cell(value)),
-            ));
+            facts.push(Fact {
+                items: self.linked_items(p, id, declared, value),
+                ..fact(declared.label.clone(), shown.then(|| declared.cell(value)))
+            });
         }
         facts.push(fact(
             "Defined in".to_string(),
