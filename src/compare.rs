@@ -76,6 +76,10 @@ pub fn pair_at(n: usize, k: usize) -> Pair {
 /// How many related comparisons a comparison page links to.
 pub const RELATED_LINKS: usize = 6;
 
+/// How many comparisons a code page shows before the rest, which it folds away by class: enough
+/// to hold what a reader most likely came for without the page running to many phone screens.
+pub const SHOWN_COMPARISONS: usize = 8;
+
 /// Every code's neighbours, closest first, computed once per protocol.
 pub struct Relevance {
     neighbours: Vec<Vec<CodeId>>,
@@ -121,6 +125,30 @@ impl Relevance {
             .into_iter()
             .flatten()
             .filter_map(move |&y| Pair::new(id, y))
+    }
+
+    /// A code's comparisons as its page lists them: first every pair with a hand-written note,
+    /// every code an author names as confused with it, then the closest up to
+    /// [`SHOWN_COMPARISONS`]; then the rest, most relevant first. Each pair appears once.
+    pub fn shown_first(&self, protocol: &Protocol, id: CodeId) -> (Vec<Pair>, Vec<Pair>) {
+        let code = protocol.code(id);
+        let chosen = |pair: &Pair| {
+            let other = if pair.low == id { pair.high } else { pair.low };
+            protocol.notes.contains_key(&(pair.low, pair.high))
+                || code.confused_with.contains(&other)
+                || protocol.code(other).confused_with.contains(&id)
+        };
+        let (mut first, mut rest): (Vec<Pair>, Vec<Pair>) =
+            self.comparisons_of(id).partition(chosen);
+        let fill = SHOWN_COMPARISONS
+            .saturating_sub(first.len())
+            .min(rest.len());
+        first.extend(rest.drain(..fill));
+        first.sort_by_key(|p| {
+            let other = if p.low == id { p.high } else { p.low };
+            (std::cmp::Reverse(self.score(id, other)), *p)
+        });
+        (first, rest)
     }
 
     /// Comparisons a reader of `pair` is likely to want next: the pair with one code swapped

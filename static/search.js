@@ -209,9 +209,26 @@
     form.hidden = false;
   }
 
+  // Every code of the protocol that has comparisons, in the protocol's order, keeping the code
+  // the page chose.
+  function fillPicker(select, slug) {
+    var chosen = select.value;
+    index.codes.forEach(function (c) {
+      if (c.p !== slug || c.x || c.u === chosen) return;
+      select.add(new Option(c.n, c.u));
+    });
+    var options = Array.prototype.slice.call(select.options);
+    var rank = function (o) { var c = findCode(slug, o.value); return c ? c.r : -1; };
+    options.sort(function (x, y) { return rank(x) - rank(y); });
+    options.forEach(function (o) { select.add(o); });
+    select.value = chosen;
+  }
+
   function setUpPicker(form) {
     var slug = form.getAttribute('data-protocol');
     var message = form.querySelector('.picker-message');
+    fillPicker(form.elements.a, slug);
+    fillPicker(form.elements.b, slug);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       var a = findCode(slug, form.elements.a.value), b = findCode(slug, form.elements.b.value);

@@ -303,6 +303,38 @@ fn unclosed_comment_and_repeated_section() {
 }
 
 #[test]
+fn a_placeholder_in_angle_brackets_would_vanish_so_it_is_refused() {
+    let err = build_broken(|s| {
+        edit(
+            s,
+            "ftp/550.md",
+            "in plain words.",
+            "in plain words, as in \"550 <path>: not found\".",
+        );
+    });
+    assert!(
+        err.contains("ftp/550.md:14: `<path>` in running text is not an HTML element"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\\<path\\>"),
+        "the hint shows how to keep the brackets: {err}"
+    );
+    // Elements that may stand in a paragraph are the author's to use.
+    let site = fixture_copy();
+    edit(
+        site.path(),
+        "ftp/550.md",
+        "in plain words.",
+        "in <em>plain</em> words, shown as <code>550</code> and \\<path\\>.",
+    );
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).expect("phrasing elements and escaped brackets are fine");
+    let html = parse(&out.path().join("ftp/550/index.html"));
+    assert!(visible_prose(&html).contains("and <path>."));
+}
+
+#[test]
 fn codes_of_a_protocol_the_site_lacks_or_an_item_that_is_no_code() {
     let fact = |codes_of: &str| {
         format!(

@@ -181,6 +181,59 @@ fn code_page_lists_all_its_comparisons_most_relevant_first() {
 }
 
 #[test]
+fn a_code_page_shows_the_closest_comparisons_and_folds_the_rest_by_class() {
+    let site = tempfile::tempdir().unwrap();
+    // Codes 100 to 219: two classes, 119 comparisons per code page.
+    write_synthetic_site(site.path(), 120);
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path()).unwrap();
+    let html = parse(&out.path().join("ftp/150/index.html"));
+    let shown: Vec<String> = select(&html, "#compare > ul.pairs a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        shown.len(),
+        statusref::compare::SHOWN_COMPARISONS,
+        "{shown:?}"
+    );
+    // 150 names 151 as confused with it, and 149 names 150: both come first.
+    for pair in ["149-vs-150/", "150-vs-151/"] {
+        assert!(shown.iter().any(|h| h.ends_with(pair)), "{pair}: {shown:?}");
+    }
+    for a in select(&html, "#compare > ul.pairs a") {
+        assert!(text(&a).starts_with("150 vs "), "{}", text(&a));
+    }
+    let groups = select(&html, "#compare > details");
+    let summaries: Vec<String> = groups
+        .iter()
+        .map(|d| text(&select_in(d, "summary")[0]))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "1yz Positive Preliminary (91)",
+            "2yz Positive Completion (20)"
+        ],
+        "folded by the other code's class, with counts"
+    );
+    let mut all: Vec<String> = select(&html, "#compare a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(all.len(), 119);
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 119, "each comparison is listed once");
+    for d in &groups {
+        assert!(
+            d.value().attr("open").is_none(),
+            "folded groups start closed"
+        );
+    }
+}
+
+#[test]
 fn site_templates_override_the_defaults_file_by_file() {
     let site = fixture_copy();
     fs::create_dir_all(site.path().join("templates")).unwrap();

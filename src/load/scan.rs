@@ -57,7 +57,9 @@ impl Scan<'_> {
                         ok &= self.raw_html(&html, line);
                     }
                 }
-                Event::InlineHtml(html) => ok &= self.raw_html(&html, line),
+                Event::InlineHtml(html) => {
+                    ok &= self.inline_tag(&html, line) & self.raw_html(&html, line)
+                }
                 _ => {}
             }
         }
@@ -82,6 +84,26 @@ impl Scan<'_> {
             ),
             None => {}
         }
+    }
+
+    /// A tag inside running text must be one that may stand there; anything else is most often
+    /// a placeholder such as `<address>` in a quoted reply, which a browser would swallow.
+    fn inline_tag(&mut self, html: &str, line: usize) -> bool {
+        let Some(name) = tag_name(html) else {
+            return true;
+        };
+        if PHRASING.contains(&name.to_ascii_lowercase().as_str()) {
+            return true;
+        }
+        self.errors.push(
+            Diagnostic::new(
+                self.path,
+                format!("`{html}` in running text is not an HTML element that may stand there, so it would vanish from the page"),
+            )
+            .at_line(line)
+            .hint(format!("to show the brackets write `\\<{name}\\>`, or write <*{name}*> for a placeholder")),
+        );
+        false
     }
 
     /// Checks raw HTML: a comment that never ends hides the rest of every page that shows this
@@ -121,6 +143,26 @@ impl Scan<'_> {
         }
         ok
     }
+}
+
+/// The HTML elements that may stand inside a paragraph (phrasing content), lower case.
+const PHRASING: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i", "img",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+    "var", "wbr",
+];
+
+/// The element name of an opening or closing tag (`<x>`, `</x>`, `<x a="1">`); `None` for a
+/// comment, a declaration or a processing instruction.
+fn tag_name(html: &str) -> Option<&str> {
+    let rest = html.strip_prefix('<')?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then_some(name)
 }
 
 /// Whether a link's target is a `javascript:` URL, in any case and with leading blanks, as

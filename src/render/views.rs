@@ -64,14 +64,13 @@ pub(super) struct CodeView<'a> {
     sections: Vec<SectionView<'a>>,
 }
 
-/// The compare picker: every code of a protocol, with two chosen to start with.
+/// The compare picker, with two codes chosen to start with; the script lists the others.
 #[derive(Serialize)]
 pub(super) struct Picker<'a> {
     protocol: &'a str,
     name: &'a str,
-    codes: Vec<CodeOption<'a>>,
-    first: &'a str,
-    second: &'a str,
+    first: CodeOption<'a>,
+    second: CodeOption<'a>,
 }
 
 #[derive(Serialize)]
@@ -81,22 +80,26 @@ pub(super) struct CodeOption<'a> {
 }
 
 pub(super) fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
+    let option = |id| {
+        let c = p.code(id);
+        CodeOption {
+            slug: &c.slug,
+            label: prose::label(c),
+        }
+    };
     Picker {
         protocol: &p.slug,
         name: &p.name,
-        codes: p
-            .paired_ids()
-            .map(|id| {
-                let c = p.code(id);
-                CodeOption {
-                    slug: &c.slug,
-                    label: prose::label(c),
-                }
-            })
-            .collect(),
-        first: &p.code(first).slug,
-        second: &p.code(second).slug,
+        first: option(first),
+        second: option(second),
     }
+}
+
+/// Comparisons a code page lists folded away under one heading.
+#[derive(Serialize)]
+pub(super) struct PairGroup {
+    label: String,
+    links: Vec<PairLink>,
 }
 
 #[derive(Serialize)]
@@ -447,14 +450,68 @@ impl Renderer<'_> {
         }
     }
 
+    /// The comparisons a code page folds away, by the class of the other code in the protocol's
+    /// order of classes, most relevant first within each; one group where codes have no class.
+    fn comparison_groups(
+        &self,
+        from: &str,
+        p: &Protocol,
+        id: CodeId,
+        rest: Vec<Pair>,
+    ) -> Vec<PairGroup> {
+        let mut by_class: Vec<(Option<usize>, Vec<PairLink>)> = Vec::new();
+        for pair in rest {
+            let other = if pair.low() == id {
+                pair.high()
+            } else {
+                pair.low()
+            };
+            let class = p.code(other).class;
+            let link = self.vs_link(from, p, id, pair);
+            match by_class.iter_mut().find(|(c, _)| *c == class) {
+                Some((_, links)) => links.push(link),
+                None => by_class.push((class, vec![link])),
+            }
+        }
+        by_class.sort_by_key(|(c, _)| c.map_or(usize::MAX, |c| c));
+        by_class
+            .into_iter()
+            .map(|(class, links)| PairGroup {
+                label: class.map_or_else(
+                    || format!("Other {}", p.vocabulary.codes),
+                    |c| p.classes[c].label.clone(),
+                ),
+                links,
+            })
+            .collect()
+    }
+
+    /// A link from code `id`'s page to one of its comparisons, named from where the reader
+    /// stands: "5.7.1 vs 5.7.26 Multiple authentication checks failed".
+    fn vs_link(&self, from: &str, p: &Protocol, id: CodeId, pair: Pair) -> PairLink {
+        let other = if pair.low() == id {
+            pair.high()
+        } else {
+            pair.low()
+        };
+        PairLink {
+            text: [&p.code(id).code, " vs ", &prose::label(p.code(other))].concat(),
+            href: self
+                .links
+                .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+        }
+    }
+
     pub(super) fn code(&self, pi: usize, id: CodeId) -> tera::TeraResult<Context> {
         let p = &self.catalog.protocols[pi];
         let code = p.code(id);
         let dir = format!("{}/{}/", p.slug, code.slug);
-        let comparisons: Vec<PairLink> = self.relevance[pi]
-            .comparisons_of(id)
-            .map(|pair| self.pair_link(&dir, p, pair))
+        let (first, rest) = self.relevance[pi].shown_first(p, id);
+        let comparisons: Vec<PairLink> = first
+            .into_iter()
+            .map(|pair| self.vs_link(&dir, p, id, pair))
             .collect();
+        let more = self.comparison_groups(&dir, p, id, rest);
         let heading = format!("{} {}", p.name, prose::label(code));
         let meta = self.meta(
             Some(&dir),
@@ -477,6 +534,7 @@ impl Renderer<'_> {
             heading: String,
             code: CodeView<'a>,
             comparisons: Vec<PairLink>,
+            more: Vec<PairGroup>,
             protocol: &'a str,
             codes_word: &'a str,
             picker: Option<Picker<'a>>,
@@ -487,6 +545,7 @@ impl Renderer<'_> {
                 heading,
                 code: self.code_view(&dir, pi, id, false),
                 comparisons,
+                more,
                 protocol: &p.name,
                 codes_word: &p.vocabulary.codes,
                 picker: self.relevance[pi].comparisons_of(id).next().map(|closest| {

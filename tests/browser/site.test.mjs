@@ -136,6 +136,32 @@ for (const mode of Object.keys(modes)) {
     await page.context().close();
   });
 
+  test(`${mode}: a bounce's reply and enhanced code typed together find both pages`, async () => {
+    const page = await open(mode, '');
+    for (const query of ['550 5.7.1', '550-5.7.1', '5.7.1 550']) {
+      const results = await searchFor(page, query);
+      assert.match(results[0], /^SMTP 5\.7\.1 Delivery not authorized/i, query);
+      assert.match(results[1], /^SMTP 550 Requested action not taken/, query);
+      assert.equal(await page.locator('.search-note').isVisible(), false, `${query}: classes agree`);
+    }
+    // Classes that disagree: the reader is told, and both pages are still offered.
+    const mixed = await searchFor(page, '550 4.7.1 try again later');
+    assert.match(mixed[0], /^SMTP 4\.7\.1/);
+    assert.match(mixed[1], /^SMTP 550/);
+    const note = page.locator('.search-note');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.innerText(), /550 is a 5yz .* reply but 4\.7\.1 is a 4\.X\.X .* status code/);
+    assert.match(await page.locator('form.search [role=status]').innerText(), /disagree/);
+    // Enter goes to the enhanced code's page, whose reply codes link to theirs.
+    await searchFor(page, '421-4.7.0');
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('smtp-enhanced/4.7.0/'))), page.keyboard.press('Enter')]);
+    assert.match(await page.locator('h1').innerText(), /^SMTP 4\.7\.0/);
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('smtp/421/'))),
+      page.locator('dl.facts a', { hasText: '421' }).first().click()]);
+    assert.match(await page.locator('h1').innerText(), /^SMTP 421/);
+    await page.context().close();
+  });
+
   test(`${mode}: the HTTP picker reaches a pair from either code`, async () => {
     for (const [from, a, b] of [['http/', '403', '401'], ['http/401/', '401', '403']]) {
       const page = await open(mode, from);
@@ -150,7 +176,8 @@ for (const mode of Object.keys(modes)) {
   test(`${mode}: screenshots at phone and desktop widths`, async () => {
     for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
       for (const [label, path] of [['home', ''], ['code-503', 'ftp/503/'], ['pair-211-vs-503', 'ftp/211-vs-503/'],
-        ['http-code-401', 'http/401/'], ['http-pair-401-vs-403', 'http/401-vs-403/']]) {
+        ['http-code-401', 'http/401/'], ['http-pair-401-vs-403', 'http/401-vs-403/'],
+        ['smtp-code-5.7.1', 'smtp-enhanced/5.7.1/'], ['smtp-pair-5.1.1-vs-5.7.1', 'smtp-enhanced/5.1.1-vs-5.7.1/']]) {
         const page = await open(mode, path, viewport);
         await page.screenshot({ path: join(artifacts, `${mode}-${name}-${label}.png`), fullPage: !label.includes('pair') });
         await page.context().close();
@@ -158,6 +185,8 @@ for (const mode of Object.keys(modes)) {
       const page = await open(mode, 'ftp/', viewport);
       await searchFor(page, '211 503');
       await page.screenshot({ path: join(artifacts, `${mode}-${name}-search.png`) });
+      await searchFor(page, '550 4.7.1');
+      await page.screenshot({ path: join(artifacts, `${mode}-${name}-search-mixed.png`) });
       await page.context().close();
     }
   });

@@ -59,6 +59,12 @@ pub fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     html.select(&selector).collect()
 }
 
+/// The elements under `el` that match `css`.
+pub fn select_in<'a>(el: &ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"));
+    el.select(&selector).collect()
+}
+
 pub fn text(el: &ElementRef) -> String {
     el.text()
         .collect::<Vec<_>>()
