@@ -128,16 +128,10 @@ impl Relevance {
     }
 
     /// A code's comparisons as its page lists them: first every pair with a hand-written note,
-    /// every code an author names as confused with it, then the closest up to
-    /// [`SHOWN_COMPARISONS`]; then the rest, most relevant first. Each pair appears once.
+    /// then the closest up to [`SHOWN_COMPARISONS`] (the codes authors name as confused with it
+    /// rank highest); then the rest, most relevant first. Each pair appears once.
     pub fn shown_first(&self, protocol: &Protocol, id: CodeId) -> (Vec<Pair>, Vec<Pair>) {
-        let code = protocol.code(id);
-        let chosen = |pair: &Pair| {
-            let other = if pair.low == id { pair.high } else { pair.low };
-            protocol.notes.contains_key(&(pair.low, pair.high))
-                || code.confused_with.contains(&other)
-                || protocol.code(other).confused_with.contains(&id)
-        };
+        let chosen = |pair: &Pair| protocol.notes.contains_key(&(pair.low, pair.high));
         let (mut first, mut rest): (Vec<Pair>, Vec<Pair>) =
             self.comparisons_of(id).partition(chosen);
         let fill = SHOWN_COMPARISONS
