@@ -56,7 +56,14 @@ export async function launch() {
 export function samplePages(root, n) {
   const kinds = ['index.html', '404.html', 'ftp/index.html', 'ftp/503/index.html', 'ftp/211-vs-503/index.html',
     'ftp/10060/index.html', 'ftp/425-vs-426/index.html', 'http/index.html', 'http/401/index.html',
-    'http/401-vs-403/index.html', 'http/499/index.html', 'http/451-vs-451-iis/index.html'];
+    'http/401-vs-403/index.html', 'http/499/index.html', 'http/451-vs-451-iis/index.html',
+    'smtp/index.html', 'smtp/550/index.html', 'smtp/450-vs-550/index.html',
+    'smtp-enhanced/5.7.1/index.html', 'smtp-enhanced/5.1.1-vs-5.7.1/index.html',
+    'sip/index.html', 'sip/486/index.html', 'sip/480-vs-486/index.html',
+    'dns/index.html', 'dns/nxdomain/index.html', 'dns/notauth-tsig/index.html', 'dns/noerror-vs-nxdomain/index.html',
+    'dns-ede/18/index.html', 'dns-ede/6-vs-7/index.html',
+    'grpc/index.html', 'grpc/unavailable/index.html', 'grpc/deadline-exceeded-vs-unavailable/index.html',
+    'websocket/index.html', 'websocket/1006/index.html', 'websocket/3000-3999/index.html', 'websocket/1001-vs-1006/index.html'];
   // Every protocol's folder: a top-level folder whose subfolders are pages.
   const protocols = readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'index.html')))

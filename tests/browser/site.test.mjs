@@ -136,6 +136,21 @@ for (const mode of Object.keys(modes)) {
     await page.context().close();
   });
 
+  test(`${mode}: a name, a close code and a pair of named codes find SIP, DNS, gRPC and WebSocket pages`, async () => {
+    const page = await open(mode, '');
+    assert.ok((await searchFor(page, 'NXDOMAIN')).some((r) => /^DNS NXDOMAIN/.test(r)));
+    assert.ok((await searchFor(page, 'busy here')).some((r) => /^SIP 486 Busy Here/.test(r)));
+    assert.ok((await searchFor(page, '1006')).some((r) => /^WebSocket 1006 Abnormal Closure/.test(r)));
+    const pair = await searchFor(page, 'deadline_exceeded vs unavailable');
+    assert.match(pair[0], /^gRPC DEADLINE_EXCEEDED vs UNAVAILABLE/);
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('grpc/deadline-exceeded-vs-unavailable/'))), page.keyboard.press('Enter')]);
+    assert.match(await page.locator('h1').innerText(), /DEADLINE_EXCEEDED vs UNAVAILABLE/);
+    // A range has a page of its own but no comparisons.
+    await page.goto(modes[mode].url('websocket/3000-3999/'));
+    assert.equal(await page.locator('#compare').count(), 0);
+    await page.context().close();
+  });
+
   test(`${mode}: a bounce's reply and enhanced code typed together find both pages`, async () => {
     const page = await open(mode, '');
     for (const query of ['550 5.7.1', '550-5.7.1', '5.7.1 550']) {
