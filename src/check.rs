@@ -52,7 +52,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     });
     let pages = PageList::new(&catalog);
 
-    let statics = site::static_files(root, &catalog)?;
+    let statics = site::site_files(root, &catalog)?;
     let files: HashSet<String> = site::other_files(&statics, pages.len(), true)
         .into_iter()
         .collect();

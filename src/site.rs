@@ -147,7 +147,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let tera = render::load_templates(&options.root.join("templates"))?;
     let mut renderer = Renderer::new(tera.clone(), &catalog, options.links)?;
     render_one_of_each_kind(&renderer, &pages)?;
-    let statics = static_files(&options.root, &catalog)?;
+    let statics = site_files(&options.root, &catalog)?;
     let with_bundle = options.bundle && options.links == LinkStyle::Directory;
     let others = other_files(&statics, pages.len(), with_bundle);
     let belongs = |rel: &str| {
@@ -307,7 +307,7 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
     let catalog = load_catalog(root, base_url)?;
     let tera = render::load_templates(&root.join("templates"))?;
-    let statics = static_files(root, &catalog)?;
+    let statics = site_files(root, &catalog)?;
     let temp = write::temp_file_in(dir)?;
     let bytes = write_bundle_to(&catalog, tera, &statics, &temp)?;
     temp.persist(dest)
@@ -445,7 +445,15 @@ fn render_one_of_each_kind(renderer: &Renderer, pages: &PageList) -> Result<()> 
 /// The site's static/ files, with the defaults for any it does not ship. Every name is checked
 /// first: it must stay inside the output folder however a system reads it, and must not take
 /// the place of a file the build makes.
-pub fn static_files(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every file of the output besides its pages, sitemaps, search index and bundle: static/'s
+/// files (or the defaults) and the open data, by their names in the output.
+pub fn site_files(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = static_files(root, catalog)?;
+    files.extend(render::data_files(catalog));
+    Ok(files)
+}
+
+fn static_files(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
     let dir = root.join("static");
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -501,6 +509,7 @@ fn static_name(rel: &Path, catalog: &Catalog) -> std::result::Result<String, (St
     let generated = [render::SEARCH_INDEX_FILE, "robots.txt", BUNDLE_FILE];
     if write::is_temporary(file)
         || generated.contains(&name)
+        || name.starts_with(&format!("{}/", render::DATA_DIR))
         || (file.starts_with("sitemap") && file.ends_with(".xml") && !name.contains('/'))
     {
         return Err((

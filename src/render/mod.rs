@@ -3,9 +3,9 @@
 //! Owns the templates (the binary's defaults, overridden file by file by a site's templates/),
 //! and one renderer per link style. Its parts: `urls` (the pages and the hrefs between them),
 //! `markdown` (each code's sections, rendered once per style), `views` (the context of each kind
-//! of page), `head` (titles, descriptions, canonical URLs, JSON-LD), `search` (the search index)
-//! and `sitemap` (sitemaps and robots.txt). Not for: composing sentences (`prose`) or touching
-//! the output folder (`write`).
+//! of page), `head` (titles, descriptions, canonical URLs, JSON-LD), `search` (the search index),
+//! `sitemap` (sitemaps and robots.txt) and `data` (the open data: JSON, CSV and their schema).
+//! Not for: composing sentences (`prose`) or touching the output folder (`write`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -20,6 +20,7 @@ use crate::dates::Date;
 use crate::error::{Error, Result};
 use crate::load::SiteConfig;
 
+mod data;
 mod head;
 pub mod markdown;
 mod search;
@@ -28,6 +29,7 @@ mod urls;
 mod views;
 
 use crate::prose;
+pub use data::{DATA_DIR, data_files};
 use head::PageMeta;
 pub use urls::{LinkStyle, Links, PageList, PageRef, slugify};
 use views::{CodeView, Fact};

@@ -21,7 +21,7 @@ export function buildSite(...args) {
 const types = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.xml': 'application/xml',
-  '.txt': 'text/plain', '.zip': 'application/zip',
+  '.txt': 'text/plain', '.zip': 'application/zip', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8',
 };
 
 /** Serves `root` on 127.0.0.1 the way a static host does; resolves to { url, close }. */

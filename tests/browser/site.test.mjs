@@ -234,3 +234,24 @@ test('http: a click on a search result opens it', async () => {
   assert.match(await page.locator('h1').innerText(), /425 .* vs 426/);
   await page.context().close();
 });
+
+test('http: the open data is fetchable, and its URLs lead to the data and pages they name', async () => {
+  const page = await open('http', '');
+  const got = await page.evaluate(async () => {
+    const index = await (await fetch('api/v1/index.json')).json();
+    const grpc = index.protocols.find((p) => p.slug === 'grpc');
+    const protocol = await (await fetch(new URL(grpc.json).pathname)).json();
+    const code = protocol.codes.find((c) => c.code === 'UNAVAILABLE');
+    const own = await (await fetch(new URL(code.json).pathname)).json();
+    const csv = await fetch(new URL(grpc.csv).pathname);
+    const pageStatus = (await fetch(new URL(code.url).pathname)).status;
+    return { protocols: index.protocols.length, number: own.number, http: own.facts.http_status, csvType: csv.headers.get('content-type'), csvHead: (await csv.text()).split('\n')[0], pageStatus };
+  });
+  assert.ok(got.protocols >= 9, `${got.protocols} protocols`);
+  assert.equal(got.number, 14);
+  assert.match(got.http, /^503/);
+  assert.match(got.csvHead, /^code,number,name,/);
+  assert.match(got.csvType ?? '', /^text\/csv/);
+  assert.equal(got.pageStatus, 200);
+  await page.context().close();
+});
