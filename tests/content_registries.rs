@@ -252,7 +252,7 @@ fn every_extended_dns_error_has_its_page() {
             },
         })
         .collect();
-    assert_eq!(registry.len(), 31);
+    assert_eq!(registry.len(), 35);
     let problems = registry_problems(p, &registry, false);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(p.notes.len() >= 4, "only {} notes", p.notes.len());
