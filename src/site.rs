@@ -446,9 +446,10 @@ fn render_one_of_each_kind(renderer: &Renderer, pages: &PageList) -> Result<()> 
 /// first: it must stay inside the output folder however a system reads it, and must not take
 /// the place of a file the build makes.
 /// Every file of the output besides its pages, sitemaps, search index and bundle: static/'s
-/// files (or the defaults) and the open data, by their names in the output.
+/// files (or the defaults), the compare pickers' lists and the open data, by output name.
 pub fn site_files(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = static_files(root, catalog)?;
+    files.extend(render::picker_files(catalog));
     files.extend(render::data_files(catalog));
     Ok(files)
 }
@@ -510,6 +511,7 @@ fn static_name(rel: &Path, catalog: &Catalog) -> std::result::Result<String, (St
     if write::is_temporary(file)
         || generated.contains(&name)
         || name.starts_with(&format!("{}/", render::DATA_DIR))
+        || name.starts_with(&format!("{}/", render::PICKER_DIR))
         || (file.starts_with("sitemap") && file.ends_with(".xml") && !name.contains('/'))
     {
         return Err((

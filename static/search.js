@@ -7,7 +7,27 @@
   var body = document.body;
   var root = body.getAttribute('data-root') || '';
   var suffix = body.getAttribute('data-suffix') || '';
-  var index = window.statusrefIndex || { protocols: [], codes: [] };
+  // The index is loaded when a reader first uses the search box (or a missing page needs it):
+  // it holds every code of every protocol, more than most pages need.
+  var index = window.statusrefIndex || null;
+  var waiting = null;
+
+  function withIndex(done) {
+    if (index) { done(); return; }
+    if (waiting) { waiting.push(done); return; }
+    waiting = [done];
+    var script = document.createElement('script');
+    var loaded = function () {
+      index = window.statusrefIndex || { protocols: [], codes: [] };
+      var queued = waiting;
+      waiting = null;
+      queued.forEach(function (f) { f(); });
+    };
+    script.onload = loaded;
+    script.onerror = loaded;
+    script.src = body.getAttribute('data-index');
+    document.head.appendChild(script);
+  }
 
   function href(path) { return root + path + suffix; }
 
@@ -18,12 +38,13 @@
     return null;
   }
 
-  // A code of a protocol by its page's URL segment or as it is written, in any case.
-  function findCode(slug, token) {
-    var t = token.toLowerCase();
-    for (var i = 0; i < index.codes.length; i++) {
-      var c = index.codes[i];
-      if (c.p === slug && (c.u === t || c.c.toLowerCase() === t)) return c;
+  // A code of a protocol by its page's URL segment or as it is written, in any case, among
+  // `codes` (the index's, by default).
+  function findCode(slug, token, codes) {
+    var t = token.toLowerCase(), list = codes || index.codes;
+    for (var i = 0; i < list.length; i++) {
+      var c = list[i];
+      if ((c.p === undefined || c.p === slug) && (c.u === t || c.c.toLowerCase() === t)) return c;
     }
     return null;
   }
@@ -181,11 +202,13 @@
     }
 
     input.addEventListener('input', function () {
-      var found = search(input.value, form.getAttribute('data-protocol'));
-      results = found.results;
-      note = found.note;
-      active = -1;
-      render();
+      withIndex(function () {
+        var found = search(input.value, form.getAttribute('data-protocol'));
+        results = found.results;
+        note = found.note;
+        active = -1;
+        render();
+      });
     });
     input.addEventListener('keydown', function (e) {
       if (e.key === 'ArrowDown' && results.length) {
@@ -205,20 +228,22 @@
       // Let a click on a result land before the list closes.
       setTimeout(function () { if (document.activeElement !== input) panel.hidden = true; }, 150);
     });
-    input.addEventListener('focus', function () { if (results.length || note) render(); });
+    input.addEventListener('focus', function () {
+      withIndex(function () {});
+      if (results.length || note) render();
+    });
     form.hidden = false;
   }
 
-  // Every code of the protocol that has comparisons, in the protocol's order, keeping the code
-  // the page chose.
-  function fillPicker(select, slug) {
+  // Every code of the protocol that has comparisons, in the protocol's order (its short list,
+  // loaded by the picker's page), keeping the code the page chose.
+  function fillPicker(select, codes) {
     var chosen = select.value;
-    index.codes.forEach(function (c) {
-      if (c.p !== slug || c.x || c.u === chosen) return;
-      select.add(new Option(c.n, c.u));
+    codes.forEach(function (c) {
+      if (c.u !== chosen) select.add(new Option(c.n, c.u));
     });
+    var rank = function (o) { var c = findCode('', o.value, codes); return c ? c.r : -1; };
     var options = Array.prototype.slice.call(select.options);
-    var rank = function (o) { var c = findCode(slug, o.value); return c ? c.r : -1; };
     options.sort(function (x, y) { return rank(x) - rank(y); });
     options.forEach(function (o) { select.add(o); });
     select.value = chosen;
@@ -226,12 +251,14 @@
 
   function setUpPicker(form) {
     var slug = form.getAttribute('data-protocol');
+    var codes = (window.statusrefCodes || {})[slug];
+    if (!codes) return;
     var message = form.querySelector('.picker-message');
-    fillPicker(form.elements.a, slug);
-    fillPicker(form.elements.b, slug);
+    fillPicker(form.elements.a, codes);
+    fillPicker(form.elements.b, codes);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      var a = findCode(slug, form.elements.a.value), b = findCode(slug, form.elements.b.value);
+      var a = findCode(slug, form.elements.a.value, codes), b = findCode(slug, form.elements.b.value, codes);
       if (!a || !b) return;
       if (a === b) {
         message.textContent = 'Choose two different codes.';
@@ -252,7 +279,7 @@
     return true;
   }
 
-  if (body.getAttribute('data-page') === '404' && redirectReversedPair()) return;
+  if (body.getAttribute('data-page') === '404') withIndex(redirectReversedPair);
   Array.prototype.forEach.call(document.querySelectorAll('form.search'), setUpSearch);
   Array.prototype.forEach.call(document.querySelectorAll('form.picker'), setUpPicker);
 })();

@@ -31,6 +31,7 @@ mod views;
 use crate::prose;
 pub use data::{DATA_DIR, data_files};
 use head::PageMeta;
+pub use search::{PICKER_DIR, picker_file, picker_files};
 pub use urls::{LinkStyle, Links, PageList, PageRef, slugify};
 use views::{CodeView, Fact};
 

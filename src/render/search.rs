@@ -1,12 +1,12 @@
-//! The search index that search.js reads: every code of every protocol, with its rank in the
-//! protocol's order, from which the script composes pairs.
+//! What search.js reads: the search index (every code of every protocol, with its rank in the
+//! protocol's order, from which the script composes pairs) and each compare picker's short list.
 
 use serde::Serialize;
 
 use super::{Renderer, prose};
 use std::collections::BTreeMap;
 
-use crate::catalog::{CodeId, Form};
+use crate::catalog::{Catalog, CodeId, Form};
 
 impl Renderer<'_> {
     /// The search index: every code of every protocol, as a classic script that sets
@@ -102,4 +102,50 @@ impl Renderer<'_> {
         let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_string());
         format!("window.statusrefIndex = {json};\n")
     }
+}
+
+/// The file of a protocol's short list of codes, for its compare picker.
+pub fn picker_file(slug: &str) -> String {
+    format!("{PICKER_DIR}/{slug}.js")
+}
+
+/// The folder of the pickers' lists.
+pub const PICKER_DIR: &str = "picker";
+
+/// Each protocol's codes that have comparisons, in its order, with what the compare picker
+/// shows and needs to name a pair: far smaller than the search index, so a page with a picker
+/// need not load that.
+pub fn picker_files(catalog: &Catalog) -> Vec<(String, Vec<u8>)> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        c: &'a str,
+        u: &'a str,
+        r: usize,
+        n: String,
+    }
+    catalog
+        .protocols
+        .iter()
+        .filter(|p| p.paired >= 2)
+        .map(|p| {
+            let entries: Vec<Entry> = p
+                .paired_ids()
+                .map(|id| {
+                    let c = p.code(id);
+                    Entry {
+                        c: &c.code,
+                        u: &c.slug,
+                        r: id.0,
+                        n: prose::label(c),
+                    }
+                })
+                .collect();
+            let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_string());
+            let slug = serde_json::to_string(&p.slug).unwrap_or_default();
+            let js = format!(
+                "(window.statusrefCodes = window.statusrefCodes || {{}})[{slug}] = {json};\n"
+            );
+            (picker_file(&p.slug), js.into_bytes())
+        })
+        .collect()
 }

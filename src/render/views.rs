@@ -64,11 +64,13 @@ pub(super) struct CodeView<'a> {
     sections: Vec<SectionView<'a>>,
 }
 
-/// The compare picker, with two codes chosen to start with; the script lists the others.
+/// The compare picker, with two codes chosen to start with; the script lists the others from
+/// the protocol's short list of codes (`codes_js`).
 #[derive(Serialize)]
 pub(super) struct Picker<'a> {
     protocol: &'a str,
     name: &'a str,
+    codes_js: String,
     first: CodeOption<'a>,
     second: CodeOption<'a>,
 }
@@ -77,22 +79,6 @@ pub(super) struct Picker<'a> {
 pub(super) struct CodeOption<'a> {
     slug: &'a str,
     label: String,
-}
-
-pub(super) fn picker<'a>(p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
-    let option = |id| {
-        let c = p.code(id);
-        CodeOption {
-            slug: &c.slug,
-            label: prose::label(c),
-        }
-    };
-    Picker {
-        protocol: &p.slug,
-        name: &p.name,
-        first: option(first),
-        second: option(second),
-    }
 }
 
 /// Comparisons a code page lists folded away under one heading.
@@ -335,7 +321,7 @@ impl Renderer<'_> {
                 codes_word: &p.vocabulary.codes,
                 pairs: p.pair_count(),
                 classes,
-                picker: (p.paired >= 2).then(|| picker(p, CodeId(0), CodeId(1))),
+                picker: (p.paired >= 2).then(|| self.picker(&dir, p, CodeId(0), CodeId(1))),
             },
         )
     }
@@ -486,6 +472,23 @@ impl Renderer<'_> {
             .collect()
     }
 
+    fn picker<'a>(&self, from: &str, p: &'a Protocol, first: CodeId, second: CodeId) -> Picker<'a> {
+        let option = |id| {
+            let c = p.code(id);
+            CodeOption {
+                slug: &c.slug,
+                label: prose::label(c),
+            }
+        };
+        Picker {
+            protocol: &p.slug,
+            name: &p.name,
+            codes_js: self.links.asset(Some(from), &super::picker_file(&p.slug)),
+            first: option(first),
+            second: option(second),
+        }
+    }
+
     /// A link from code `id`'s page to one of its comparisons, named from where the reader
     /// stands: "5.7.1 vs 5.7.26 Multiple authentication checks failed".
     fn vs_link(&self, from: &str, p: &Protocol, id: CodeId, pair: Pair) -> PairLink {
@@ -554,7 +557,7 @@ impl Renderer<'_> {
                     } else {
                         closest.low()
                     };
-                    picker(p, id, other)
+                    self.picker(&dir, p, id, other)
                 }),
             },
         )

@@ -136,6 +136,16 @@ for (const mode of Object.keys(modes)) {
     await page.context().close();
   });
 
+  test(`${mode}: the search index loads only when the search box is used, and the picker works without it`, async () => {
+    const page = await open(mode, 'smtp-enhanced/5.7.1/');
+    await page.locator('form.picker').waitFor();
+    assert.equal(await page.evaluate(() => typeof window.statusrefIndex), 'undefined');
+    assert.ok(await page.locator('form.picker select[name=b] option').count() > 100, 'the picker lists every code');
+    assert.match((await searchFor(page, '5.7.26'))[0], /SMTP 5\.7\.26/);
+    assert.equal(await page.evaluate(() => typeof window.statusrefIndex), 'object');
+    await page.context().close();
+  });
+
   test(`${mode}: a name, a close code and a pair of named codes find SIP, DNS, gRPC and WebSocket pages`, async () => {
     const page = await open(mode, '');
     assert.ok((await searchFor(page, 'NXDOMAIN')).some((r) => /^DNS NXDOMAIN/.test(r)));
