@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 
 use common::*;
-use statusref::catalog::{Catalog, CodeId, FactValue, Origin, Protocol, Status};
+use statusref::catalog::{Catalog, Origin, Protocol, Status};
 
 /// The rows of a reference table, split into columns, header skipped.
 fn rows(file: &str) -> Vec<Vec<String>> {
@@ -98,13 +98,6 @@ fn fact_index(p: &Protocol, key: &str) -> usize {
         .iter()
         .position(|f| f.key == key)
         .unwrap_or_else(|| panic!("{}: a fact {key}", p.slug))
-}
-
-fn value(p: &Protocol, id: CodeId, key: &str) -> Option<String> {
-    match &p.code(id).facts[fact_index(p, key)] {
-        Some(FactValue::Value(v) | FactValue::Text(v)) => Some(v.clone()),
-        _ => None,
-    }
 }
 
 /// RFC 3261 defines the base set (402 only reserved); every later RFC's code is an extension.
@@ -281,8 +274,8 @@ fn every_grpc_code_has_its_page_number_and_http_mapping() {
             problems.push(format!("{}: no page at the URL readers guess", r[1]));
             continue;
         };
-        let mapped = value(p, id, "http_status").unwrap_or_default();
-        if !mapped.starts_with(&r[3]) {
+        let mapped = p.items(id, fact_index(p, "http_status"));
+        if mapped.len() != 1 || !r[3].starts_with(&format!("{} ", mapped[0])) {
             problems.push(format!(
                 "{}: maps to {mapped:?}, code.proto says {}",
                 r[1], r[3]

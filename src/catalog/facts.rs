@@ -66,6 +66,8 @@ pub struct CodesOf {
     pub scheme: Scheme,
     /// What search says when a code and an item typed together disagree in class.
     pub disagree: Option<String>,
+    /// The label of the row that shows this list back on the other protocol's pages.
+    pub reverse: Option<String>,
 }
 
 /// The placeholders a `disagree` sentence may hold.
@@ -108,12 +110,17 @@ fn codes_of(
     problem: &mut impl FnMut(String, &str),
 ) -> Result<Option<Box<CodesOf>>, ()> {
     let Some(slug) = &cfg.codes_of else {
-        if cfg.disagree.is_some() {
-            problem(
-                "`disagree` is only for a list with `codes_of`".to_string(),
-                "name the protocol whose codes the items are",
-            );
-            return Err(());
+        for (key, set) in [
+            ("disagree", cfg.disagree.is_some()),
+            ("reverse", cfg.reverse.is_some()),
+        ] {
+            if set {
+                problem(
+                    format!("`{key}` is only for a list with `codes_of`"),
+                    "name the protocol whose codes the items are",
+                );
+                return Err(());
+            }
         }
         return Ok(None);
     };
@@ -145,6 +152,7 @@ fn codes_of(
         protocol: slug.clone(),
         scheme: scheme.clone(),
         disagree: cfg.disagree.clone(),
+        reverse: cfg.reverse.clone(),
     })))
 }
 

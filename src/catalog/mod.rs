@@ -184,7 +184,21 @@ pub struct Protocol {
     pub notes: HashMap<(CodeId, CodeId), Note>,
     /// When the protocol's settings last changed.
     pub modified: Date,
+    /// Other protocols' lists that name this protocol's codes and ask to be shown back here.
+    pub named_by: Vec<NamedBy>,
     by_slug: HashMap<String, CodeId>,
+}
+
+/// Another protocol's list of this protocol's codes, seen from here: gRPC's HTTP mapping, as
+/// the HTTP pages show it.
+#[derive(Debug, Clone)]
+pub struct NamedBy {
+    /// The row's label ("gRPC status codes that map to it").
+    pub label: String,
+    /// The other protocol's slug.
+    pub protocol: String,
+    /// By code of this protocol: the other protocol's codes whose list names it, in its order.
+    pub codes: Vec<Vec<CodeId>>,
 }
 
 /// A hand-written note on one pair.
@@ -319,6 +333,7 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
         }
     }
     protocols.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
+    link_back(&mut protocols);
     if diagnostics.is_empty() {
         Ok(Catalog {
             site: source.site,
@@ -328,6 +343,43 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
         })
     } else {
         Err(diagnostics)
+    }
+}
+
+/// Fills each protocol's `named_by` from the other protocols' `codes_of` lists with a
+/// `reverse` label.
+fn link_back(protocols: &mut [Protocol]) {
+    let mut found: Vec<(usize, NamedBy)> = Vec::new();
+    for q in protocols.iter() {
+        for (field, fact) in q.facts.iter().enumerate() {
+            let Some(other) = fact.list().and_then(|l| l.codes_of.as_ref()) else {
+                continue;
+            };
+            let (Some(label), Some(t)) = (
+                &other.reverse,
+                protocols.iter().position(|p| p.slug == other.protocol),
+            ) else {
+                continue;
+            };
+            let target = &protocols[t];
+            let mut codes = vec![Vec::new(); target.codes.len()];
+            for id in q.ids() {
+                for item in q.items(id, field) {
+                    if let Some(named) = target.find(&other.scheme.url_part(item)) {
+                        codes[named.0].push(id);
+                    }
+                }
+            }
+            let named_by = NamedBy {
+                label: label.clone(),
+                protocol: q.slug.clone(),
+                codes,
+            };
+            found.push((t, named_by));
+        }
+    }
+    for (t, named_by) in found {
+        protocols[t].named_by.push(named_by);
     }
 }
 
@@ -443,6 +495,7 @@ fn build_protocol(
         paired,
         notes,
         modified: proto.modified,
+        named_by: Vec::new(),
         by_slug: index,
     })
 }

@@ -188,6 +188,10 @@ pub struct FactConfig {
     /// classes of different digits, with {code}, {code_class}, {item} and {item_class}.
     #[serde(default)]
     pub disagree: Option<String>,
+    /// For `codes_of`: the label of a row on the other protocol's code pages that lists this
+    /// protocol's codes naming that code ("gRPC status codes that map to it").
+    #[serde(default)]
+    pub reverse: Option<String>,
 }
 
 fn yes() -> bool {

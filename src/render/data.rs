@@ -151,7 +151,8 @@ fn facts(p: &Protocol, id: CodeId) -> Map<String, Value> {
 }
 
 /// Codes of other protocols the code's facts name (the reply codes an SMTP enhanced status code
-/// travels with), each with the fact that names it.
+/// travels with, the HTTP status a gRPC code maps to), and those whose facts name it (the gRPC
+/// codes mapped to an HTTP status), each with the fact that says so.
 fn equivalents(
     catalog: &Catalog,
     p: &Protocol,
@@ -172,6 +173,16 @@ fn equivalents(
                 entry["relation"] = json!(fact.label);
                 out.push(entry);
             }
+        }
+    }
+    for named in &p.named_by {
+        let Some(q) = catalog.protocols.iter().find(|q| q.slug == named.protocol) else {
+            continue;
+        };
+        for &other in &named.codes[id.0] {
+            let mut entry = link(&q.slug, &q.code(other).slug, &q.code(other).code);
+            entry["relation"] = json!(named.label);
+            out.push(entry);
         }
     }
     out

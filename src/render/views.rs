@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::head::{Head, Schema};
 use super::{PageRef, Renderer, slugify};
-use crate::catalog::{CodeId, FactField, FactValue, Form, Protocol};
+use crate::catalog::{CodeId, FactField, FactValue, Form, NamedBy, Protocol};
 use crate::compare::Pair;
 use crate::prose;
 
@@ -139,6 +139,27 @@ impl Renderer<'_> {
             summary: &code.summary,
             href: self.code_href(from, p, id),
         }
+    }
+
+    /// The codes of another protocol whose list names code `id` (gRPC codes mapped to an HTTP
+    /// status), each linked to its page.
+    fn named_by_items(&self, p: &Protocol, id: CodeId, named: &NamedBy) -> Vec<Item> {
+        let from = format!("{}/{}/", p.slug, p.code(id).slug);
+        let Some(q) = self
+            .catalog
+            .protocols
+            .iter()
+            .find(|q| q.slug == named.protocol)
+        else {
+            return Vec::new();
+        };
+        named.codes[id.0]
+            .iter()
+            .map(|&other| Item {
+                text: q.code(other).code.clone(),
+                href: Some(self.code_href(&from, q, other)),
+            })
+            .collect()
     }
 
     /// A list of another protocol's codes, each linked to its page where it has one.
@@ -378,6 +399,17 @@ impl Renderer<'_> {
             facts.push(Fact {
                 items: self.linked_items(p, id, declared, value),
                 ..fact(declared.label.clone(), shown.then(|| declared.cell(value)))
+            });
+        }
+        for named in &p.named_by {
+            let items = self.named_by_items(p, id, named);
+            let text = items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>();
+            facts.push(Fact {
+                items: items.clone(),
+                ..fact(
+                    named.label.clone(),
+                    (!text.is_empty()).then(|| text.join(", ")),
+                )
             });
         }
         facts.push(fact(
