@@ -74,11 +74,12 @@
 
   // Every protocol that has both codes of the query, as its comparison; the protocol of the page
   // the reader is on comes first.
-  function pairResults(query, here) {
+  function pairResults(query, here, only) {
     var tokens = pairTokens(query);
     if (!tokens) return [];
     var out = [];
     index.protocols.forEach(function (p) {
+      if (only && only.indexOf(p.slug) < 0) return;
       var a = findCode(p.slug, tokens[0]), b = findCode(p.slug, tokens[1]);
       if (a && b && a !== b && !a.x && !b.x) {
         var lo = a.r < b.r ? a : b, hi = lo === a ? b : a;
@@ -93,11 +94,12 @@
   }
 
   // Codes matching every word of the query; on a protocol's pages its codes win a tie.
-  function codeResults(query, here) {
+  function codeResults(query, here, only) {
     var terms = words(query);
     if (terms.length === 0) return [];
     var scored = [];
     index.codes.forEach(function (c) {
+      if (only && only.indexOf(c.p) < 0) return;
       var code = c.c.toLowerCase(), name = words(c.n), summary = words(c.s), score = 0;
       var also = words((c.a || []).join(' '));
       for (var i = 0; i < terms.length; i++) {
@@ -129,12 +131,12 @@
   // A code and a code of the protocol its codes travel with, typed together as a bounce quotes
   // them ("550 5.7.1", "421-4.7.0 …"): both pages, and a note when their classes disagree. What
   // the note says is the protocol's own sentence.
-  function withResults(query) {
+  function withResults(query, only) {
     var w = words(query).slice(0, 2);
     var out = { results: [], note: '' };
     if (w.length < 2) return out;
     index.protocols.forEach(function (p) {
-      if (!p.w || out.results.length) return;
+      if (!p.w || out.results.length || (only && only.indexOf(p.slug) < 0)) return;
       var other = protocolOf(p.w.p);
       [[w[0], w[1]], [w[1], w[0]]].some(function (t) {
         var code = findCode(p.slug, t[0]), item = findCode(p.w.p, t[1]);
@@ -151,9 +153,32 @@
     return out;
   }
 
-  function search(query, here) {
-    var together = withResults(query);
-    var results = together.results.concat(pairResults(query, here), codeResults(query, here));
+  // The protocols a query names by its first or last word ("http 401 vs 403", "grpc 14"), and
+  // the query without that word; a name two protocols share ("SMTP", "DNS") names both.
+  function narrowed(query) {
+    var parts = query.trim().split(/\s+/);
+    var named = function (word) {
+      var w = (word || '').toLowerCase();
+      var slugs = index.protocols.filter(function (p) {
+        return p.slug === w || p.name.toLowerCase() === w;
+      }).map(function (p) { return p.slug; });
+      return slugs.length ? slugs : null;
+    };
+    if (parts.length > 1) {
+      var first = named(parts[0]);
+      if (first) return { query: parts.slice(1).join(' '), only: first };
+      var last = named(parts[parts.length - 1]);
+      if (last) return { query: parts.slice(0, -1).join(' '), only: last };
+    }
+    return { query: query, only: null };
+  }
+
+  // `chosen`: the protocols the reader picked beside the box, or null for all.
+  function search(text, here, chosen) {
+    var n = narrowed(text), only = n.only, query = n.query;
+    if (chosen) only = only ? only.filter(function (s) { return chosen.indexOf(s) >= 0; }) : chosen;
+    var together = withResults(query, only);
+    var results = together.results.concat(pairResults(query, here, only), codeResults(query, here, only));
     return { results: results.slice(0, 10), note: together.note };
   }
 
@@ -163,7 +188,32 @@
     var status = form.querySelector('[role=status]');
     var panel = form.querySelector('.search-panel');
     var noteBox = form.querySelector('.search-note');
+    var picked = form.querySelector('.search-protocol select');
     var results = [], note = '', active = -1;
+
+    // The protocols to choose from, by name: the two sets SMTP and DNS each have go together.
+    function fillProtocols() {
+      if (!picked || picked.options.length > 1) return;
+      var byName = {};
+      index.protocols.forEach(function (p) { (byName[p.name] = byName[p.name] || []).push(p.slug); });
+      Object.keys(byName).sort(function (a, b) { return a.toLowerCase() < b.toLowerCase() ? -1 : 1; })
+        .forEach(function (name) { picked.add(new Option(name, byName[name].join(' '))); });
+    }
+
+    function chosen() {
+      return picked && picked.value ? picked.value.split(' ') : null;
+    }
+
+    function update() {
+      withIndex(function () {
+        fillProtocols();
+        var found = search(input.value, form.getAttribute('data-protocol'), chosen());
+        results = found.results;
+        note = found.note;
+        active = -1;
+        render();
+      });
+    }
 
     function render() {
       list.innerHTML = '';
@@ -201,15 +251,8 @@
         (note ? ' ' + note : '');
     }
 
-    input.addEventListener('input', function () {
-      withIndex(function () {
-        var found = search(input.value, form.getAttribute('data-protocol'));
-        results = found.results;
-        note = found.note;
-        active = -1;
-        render();
-      });
-    });
+    input.addEventListener('input', update);
+    if (picked) picked.addEventListener('change', function () { update(); input.focus(); });
     input.addEventListener('keydown', function (e) {
       if (e.key === 'ArrowDown' && results.length) {
         active = (active + 1) % results.length; render(); e.preventDefault();
@@ -226,10 +269,10 @@
     });
     input.addEventListener('blur', function () {
       // Let a click on a result land before the list closes.
-      setTimeout(function () { if (document.activeElement !== input) panel.hidden = true; }, 150);
+      setTimeout(function () { if (!form.contains(document.activeElement)) panel.hidden = true; }, 150);
     });
     input.addEventListener('focus', function () {
-      withIndex(function () {});
+      withIndex(fillProtocols);
       if (results.length || note) render();
     });
     form.hidden = false;

@@ -330,7 +330,11 @@ fn a_list_of_another_protocols_codes_can_be_shown_back_on_their_pages() {
     let grpc = site.path().join("content/grpc");
     let toml = std::fs::read_to_string(grpc.join("_protocol.toml")).unwrap();
     let list = "type = \"list\"\nitem = \"HTTP status\"\nitems = \"HTTP statuses\"\nverb = \"maps to HTTP\"\nverb_plural = \"map to HTTP\"\nnone = \"None\"\ncodes_of = \"http\"\nreverse = \"gRPC codes mapped to it\"\n";
-    let toml = toml.replacen("type = \"value\"\nsays = \"maps to HTTP {value}\"\n", list, 1);
+    let toml = toml.replacen(
+        "type = \"value\"\nsays = \"maps to HTTP {value}\"\n",
+        list,
+        1,
+    );
     std::fs::write(grpc.join("_protocol.toml"), toml).unwrap();
     for entry in std::fs::read_dir(&grpc).unwrap() {
         let path = entry.unwrap().path();
@@ -359,13 +363,22 @@ fn a_list_of_another_protocols_codes_can_be_shown_back_on_their_pages() {
         .select(&scraper::Selector::parse("a").unwrap())
         .map(|a| (text(&a), a.value().attr("href").unwrap_or("").to_string()))
         .collect();
-    assert_eq!(links, [("NOT_FOUND".to_string(), "../../grpc/not-found/".to_string())]);
+    assert_eq!(
+        links,
+        [("NOT_FOUND".to_string(), "../../grpc/not-found/".to_string())]
+    );
     // A code no list names has no such row.
     let html = parse(&out.path().join("http/301/index.html"));
     let labels: Vec<String> = select(&html, "dl.facts dt").iter().map(text).collect();
-    assert!(!labels.iter().any(|l| l == "gRPC codes mapped to it"), "{labels:?}");
+    assert!(
+        !labels.iter().any(|l| l == "gRPC codes mapped to it"),
+        "{labels:?}"
+    );
     let data = std::fs::read_to_string(out.path().join("api/v1/http/404.json")).unwrap();
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!(data["equivalents"][0]["code"], "NOT_FOUND");
-    assert_eq!(data["equivalents"][0]["relation"], "gRPC codes mapped to it");
+    assert_eq!(
+        data["equivalents"][0]["relation"],
+        "gRPC codes mapped to it"
+    );
 }

@@ -81,6 +81,9 @@ pub(super) struct CodeOption<'a> {
     label: String,
 }
 
+/// How many noted comparisons the home page shows for each protocol.
+const HOME_NOTED: usize = 4;
+
 /// Comparisons a code page lists folded away under one heading.
 #[derive(Serialize)]
 pub(super) struct PairGroup {
@@ -198,29 +201,65 @@ impl Renderer<'_> {
             .href(Some(from), &[&p.slug, "/", &p.code(id).slug, "/"].concat())
     }
 
+    /// Up to `n` of the protocol's comparisons with a hand-written note, the closest pairs first:
+    /// the comparisons readers most need.
+    fn noted_pairs(&self, p: &Protocol, n: usize) -> Vec<PairLink> {
+        let pi = self
+            .catalog
+            .protocols
+            .iter()
+            .position(|q| q.slug == p.slug)
+            .unwrap_or(0);
+        let mut pairs: Vec<Pair> = p
+            .notes
+            .keys()
+            .filter_map(|&(a, b)| Pair::new(a, b))
+            .collect();
+        pairs.sort_by_key(|pair| {
+            let score = self.relevance[pi].score(pair.low(), pair.high());
+            (std::cmp::Reverse(score), *pair)
+        });
+        pairs
+            .into_iter()
+            .take(n)
+            .map(|pair| PairLink {
+                text: [&p.code(pair.low()).code, " vs ", &p.code(pair.high()).code].concat(),
+                href: self
+                    .links
+                    .href(Some(""), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+            })
+            .collect()
+    }
+
     pub(super) fn home(&self) -> tera::TeraResult<Context> {
         #[derive(Serialize)]
         struct ProtocolLink<'a> {
-            name: &'a str,
+            name: String,
             full_name: &'a str,
             summary: &'a str,
             codes: usize,
             codes_word: &'a str,
             pairs: usize,
             href: String,
+            noted: Vec<PairLink>,
         }
-        let protocols: Vec<ProtocolLink> = self
-            .catalog
-            .protocols
+        let all = &self.catalog.protocols;
+        let protocols: Vec<ProtocolLink> = all
             .iter()
             .map(|p| ProtocolLink {
-                name: &p.name,
+                // Two sets of one protocol (SMTP's reply and enhanced codes) go by what they hold.
+                name: if all.iter().filter(|q| q.name == p.name).count() > 1 {
+                    format!("{} {}", p.name, p.vocabulary.codes)
+                } else {
+                    p.name.clone()
+                },
                 full_name: &p.full_name,
                 summary: &p.summary,
                 codes: p.codes.len(),
                 codes_word: &p.vocabulary.codes,
                 pairs: p.pair_count(),
                 href: self.links.href(Some(""), &format!("{}/", p.slug)),
+                noted: self.noted_pairs(p, HOME_NOTED),
             })
             .collect();
         let site = self.site();

@@ -146,6 +146,20 @@ for (const mode of Object.keys(modes)) {
     await page.context().close();
   });
 
+  test(`${mode}: a protocol named in the query or chosen beside the box narrows the results`, async () => {
+    const page = await open(mode, '');
+    assert.match((await searchFor(page, 'grpc 14'))[0], /^gRPC UNAVAILABLE/);
+    assert.match((await searchFor(page, 'http 401 vs 403'))[0], /^HTTP 401 Unauthorized vs 403 Forbidden/);
+    assert.match((await searchFor(page, '401 vs 403 sip'))[0], /^SIP 401 Unauthorized vs 403 Forbidden/);
+    const everywhere = await searchFor(page, 'not found');
+    assert.ok(new Set(everywhere.map((r) => r.split(' ')[0])).size > 1, 'several protocols match "not found"');
+    await page.locator('.search-protocol select').selectOption({ label: 'SIP' });
+    await page.locator('#search-results [role=option]').first().waitFor();
+    const sip = await page.locator('#search-results [role=option]').allInnerTexts();
+    assert.ok(sip.length > 0 && sip.every((r) => r.startsWith('SIP ')), sip.join(' | '));
+    await page.context().close();
+  });
+
   test(`${mode}: a name, a close code and a pair of named codes find SIP, DNS, gRPC and WebSocket pages`, async () => {
     const page = await open(mode, '');
     assert.ok((await searchFor(page, 'NXDOMAIN')).some((r) => /^DNS NXDOMAIN/.test(r)));
