@@ -196,6 +196,11 @@ impl Renderer<'_> {
             .collect()
     }
 
+    fn pair_href(&self, from: &str, p: &Protocol, pair: Pair) -> String {
+        self.links
+            .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat())
+    }
+
     pub(super) fn code_href(&self, from: &str, p: &Protocol, id: CodeId) -> String {
         self.links
             .href(Some(from), &[&p.slug, "/", &p.code(id).slug, "/"].concat())
@@ -203,13 +208,8 @@ impl Renderer<'_> {
 
     /// Up to `n` of the protocol's comparisons with a hand-written note, the closest pairs first:
     /// the comparisons readers most need.
-    fn noted_pairs(&self, p: &Protocol, n: usize) -> Vec<PairLink> {
-        let pi = self
-            .catalog
-            .protocols
-            .iter()
-            .position(|q| q.slug == p.slug)
-            .unwrap_or(0);
+    fn noted_pairs(&self, pi: usize, n: usize) -> Vec<PairLink> {
+        let p = &self.catalog.protocols[pi];
         let mut pairs: Vec<Pair> = p
             .notes
             .keys()
@@ -224,9 +224,7 @@ impl Renderer<'_> {
             .take(n)
             .map(|pair| PairLink {
                 text: [&p.code(pair.low()).code, " vs ", &p.code(pair.high()).code].concat(),
-                href: self
-                    .links
-                    .href(Some(""), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+                href: self.pair_href("", p, pair),
             })
             .collect()
     }
@@ -246,7 +244,8 @@ impl Renderer<'_> {
         let all = &self.catalog.protocols;
         let protocols: Vec<ProtocolLink> = all
             .iter()
-            .map(|p| ProtocolLink {
+            .enumerate()
+            .map(|(pi, p)| ProtocolLink {
                 // Two sets of one protocol (SMTP's reply and enhanced codes) go by what they hold.
                 name: if all.iter().filter(|q| q.name == p.name).count() > 1 {
                     format!("{} {}", p.name, p.vocabulary.codes)
@@ -259,7 +258,7 @@ impl Renderer<'_> {
                 codes_word: &p.vocabulary.codes,
                 pairs: p.pair_count(),
                 href: self.links.href(Some(""), &format!("{}/", p.slug)),
-                noted: self.noted_pairs(p, HOME_NOTED),
+                noted: self.noted_pairs(pi, HOME_NOTED),
             })
             .collect();
         let site = self.site();
@@ -501,9 +500,7 @@ impl Renderer<'_> {
         let (low, high) = (p.code(pair.low()), p.code(pair.high()));
         PairLink {
             text: [prose::label(low), " vs ".to_string(), prose::label(high)].concat(),
-            href: self
-                .links
-                .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+            href: self.pair_href(from, p, pair),
         }
     }
 
@@ -570,9 +567,7 @@ impl Renderer<'_> {
         };
         PairLink {
             text: [&p.code(id).code, " vs ", &prose::label(p.code(other))].concat(),
-            href: self
-                .links
-                .href(Some(from), &[&p.slug, "/", &pair.slug(p), "/"].concat()),
+            href: self.pair_href(from, p, pair),
         }
     }
 
