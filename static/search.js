@@ -282,13 +282,8 @@
   // loaded by the picker's page), keeping the code the page chose.
   function fillPicker(select, codes) {
     var chosen = select.value;
-    codes.forEach(function (c) {
-      if (c.u !== chosen) select.add(new Option(c.n, c.u));
-    });
-    var rank = function (o) { var c = findCode('', o.value, codes); return c ? c.r : -1; };
-    var options = Array.prototype.slice.call(select.options);
-    options.sort(function (x, y) { return rank(x) - rank(y); });
-    options.forEach(function (o) { select.add(o); });
+    select.length = 0;
+    codes.forEach(function (c) { select.add(new Option(c.n, c.u)); });
     select.value = chosen;
   }
 

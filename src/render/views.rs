@@ -441,13 +441,11 @@ impl Renderer<'_> {
         }
         for named in &p.named_by {
             let items = self.named_by_items(p, id, named);
-            let text = items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>();
+            let text: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+            let value = (!text.is_empty()).then(|| text.join(", "));
             facts.push(Fact {
-                items: items.clone(),
-                ..fact(
-                    named.label.clone(),
-                    (!text.is_empty()).then(|| text.join(", ")),
-                )
+                items,
+                ..fact(named.label.clone(), value)
             });
         }
         facts.push(fact(
