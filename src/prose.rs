@@ -136,6 +136,68 @@ pub fn code_description(p: &Protocol, id: CodeId) -> String {
     fit_description(&text)
 }
 
+/// The heading of a number's page: "What 503 means in FTP, HTTP, SIP and SMTP", from the
+/// protocols' names in the plural as that page calls them.
+pub fn number_heading(value: u64, kinds: &[String]) -> String {
+    format!("What {value} means in {}", join(kinds))
+}
+
+/// A number page's title, worded as readers search for a bare number ("503 error code") without
+/// claiming any one protocol.
+pub fn number_title(value: u64, kinds: &[String]) -> String {
+    format!("{value} Error Code: What It Means in {}", join(kinds))
+}
+
+/// The opening sentence of a number's page. `meanings` are what the number is called, grouped
+/// by name, each with the protocols (as the page names them, plural) that call it so.
+pub fn number_lede(value: u64, kinds: &[String], meanings: &[(String, Vec<String>)]) -> String {
+    match meanings {
+        [(name, _)] => format!(
+            "In {} alike, {value} is {name}, but each protocol defines it for its own exchanges, so the page of the one you have says what to do.",
+            join(kinds)
+        ),
+        _ => format!(
+            "{value} is a code in {}, and what it means depends on which of them sent it.",
+            join(kinds)
+        ),
+    }
+}
+
+/// A number page's meta description: "In FTP and SMTP, 503 is Bad Sequence of Commands; in
+/// HTTP and SIP, Service Unavailable. …".
+pub fn number_description(value: u64, meanings: &[(String, Vec<String>)]) -> String {
+    let said: Vec<String> = meanings
+        .iter()
+        .enumerate()
+        .map(|(i, (name, kinds))| {
+            let is = if i == 0 {
+                format!("{value} is ")
+            } else {
+                String::new()
+            };
+            let and = if i > 1 && i + 1 == meanings.len() {
+                "and "
+            } else {
+                ""
+            };
+            format!("{and}in {}, {is}{name}", join(kinds))
+        })
+        .collect();
+    fit_description(&format!(
+        "{}. What it means in each, and how to tell which one you have.",
+        capitalized(&said.join("; "))
+    ))
+}
+
+/// "reply codes" → "Reply codes", for a text that starts a sentence or a line.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// "a" or "an" for a word or label, by how it is said aloud.
 pub fn article(word: &str) -> &'static str {
     let lower = word.to_ascii_lowercase();

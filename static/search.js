@@ -173,12 +173,25 @@
     return { query: query, only: null };
   }
 
+  // A number that several protocols use, typed alone and not narrowed to one protocol: its page,
+  // which says what it means in each, comes first.
+  function numberResults(query, only) {
+    var w = words(query);
+    if (only || w.length !== 1) return [];
+    return (index.numbers || []).filter(function (n) { return n.n === w[0]; }).map(function (n) {
+      return { title: n.t, detail: 'The same number in each protocol', path: n.n + '/' };
+    });
+  }
+
   // `chosen`: the protocols the reader picked beside the box, or null for all.
   function search(text, here, chosen) {
     var n = narrowed(text), only = n.only, query = n.query;
     if (chosen) only = only ? only.filter(function (s) { return chosen.indexOf(s) >= 0; }) : chosen;
     var together = withResults(query, only);
-    var results = together.results.concat(pairResults(query, here, only), codeResults(query, here, only));
+    var codes = codeResults(query, here, only), numbers = numberResults(query, only);
+    // On a protocol's pages its own code stays first, with the number's page right after it.
+    var first = here && codes.length && codes[0].path.indexOf(here + '/') === 0 ? codes.splice(0, 1) : [];
+    var results = together.results.concat(first, numbers, pairResults(query, here, only), codes);
     return { results: results.slice(0, 10), note: together.note };
   }
 

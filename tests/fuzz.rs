@@ -103,6 +103,7 @@ fn loading_never_panics() {
                         unreadable_codes: Vec::new(),
                         pair_notes: Vec::new(),
                     }],
+                    number_notes: Vec::new(),
                 };
                 let _ = statusref::catalog::build(source, Vec::new());
                 Ok(())

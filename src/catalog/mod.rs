@@ -17,9 +17,11 @@ use crate::load::{Located, ProtocolConfig, ProtocolSource, Section, SiteConfig, 
 
 mod code;
 pub mod facts;
+mod numbers;
 pub mod scheme;
 
 pub use facts::{FactField, FactKind, FactValue, ListField};
+pub use numbers::Number;
 pub use scheme::{Form, OrderKey, Scheme};
 
 /// Sections every code file must have, in this order.
@@ -186,6 +188,8 @@ pub struct Protocol {
     pub modified: Date,
     /// Other protocols' lists that name this protocol's codes and ask to be shown back here.
     pub named_by: Vec<NamedBy>,
+    /// How a reader tells this protocol's codes from another's: complete sentences.
+    pub recognized_by: Option<String>,
     by_slug: HashMap<String, CodeId>,
 }
 
@@ -283,6 +287,8 @@ pub struct Catalog {
     /// When site.toml last changed.
     pub site_modified: Date,
     pub protocols: Vec<Protocol>,
+    /// The numbers two or more protocols use, each with a page of its own.
+    pub numbers: Vec<Number>,
     /// What is allowed but probably a mistake; shown, but no reason to fail.
     pub warnings: Vec<Diagnostic>,
 }
@@ -297,6 +303,7 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
             let codes = p.codes.iter().flat_map(|c| &c.warnings);
             codes.chain(p.pair_notes.iter().flat_map(|n| &n.warnings))
         })
+        .chain(source.number_notes.iter().flat_map(|n| &n.warnings))
         .cloned()
         .collect();
     // A list fact may hold codes of another protocol, so every scheme is known before any code.
@@ -334,11 +341,17 @@ pub fn build(source: Source, mut diagnostics: Vec<Diagnostic>) -> Result<Catalog
     }
     protocols.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
     link_back(&mut protocols);
+    let broken: HashSet<String> = slugs
+        .into_keys()
+        .filter(|slug| protocols.iter().all(|p| &p.slug != slug))
+        .collect();
+    let numbers = numbers::numbers(&protocols, &broken, &source.number_notes, &mut diagnostics);
     if diagnostics.is_empty() {
         Ok(Catalog {
             site: source.site,
             site_modified: source.site_modified,
             protocols,
+            numbers,
             warnings,
         })
     } else {
@@ -496,6 +509,7 @@ fn build_protocol(
         notes,
         modified: proto.modified,
         named_by: Vec::new(),
+        recognized_by: cfg.recognized_by.clone(),
         by_slug: index,
     })
 }
@@ -523,6 +537,18 @@ fn settings(
                 ),
             )
             .field("slug"),
+        );
+    } else if !cfg.slug.chars().any(|c| c.is_ascii_lowercase()) {
+        diagnostics.push(
+            Diagnostic::new(
+                path,
+                format!(
+                    "slug `{}` has no letter, so its pages would take the place of the page of number {0}",
+                    cfg.slug
+                ),
+            )
+            .field("slug")
+            .hint("name the protocol, e.g. slug = \"ftp\""),
         );
     }
     let scheme = Scheme::from_config(&cfg.scheme)
@@ -561,7 +587,8 @@ fn settings(
         .flat_map(|c| [Some(&c.meaning), c.client_action.as_ref()])
         .flatten()
         .map(|t| ("classes", t))
-        .chain(groups.iter().map(|g| ("groups", &g.meaning)));
+        .chain(groups.iter().map(|g| ("groups", &g.meaning)))
+        .chain(cfg.recognized_by.iter().map(|t| ("recognized_by", t)));
     for (field, text) in sentences {
         if !is_sentence(text) {
             diagnostics.push(

@@ -66,6 +66,10 @@ pub struct ProtocolConfig {
     pub facts: Vec<FactConfig>,
     #[serde(default)]
     pub authoring: AuthoringConfig,
+    /// Complete sentences telling a reader who has a bare number how to see that it came from
+    /// this protocol: where its codes appear and what they look like. Number pages show it.
+    #[serde(default)]
+    pub recognized_by: Option<String>,
 }
 
 /// How the protocol writes its codes.
@@ -286,6 +290,19 @@ pub struct PairNoteSource {
     pub modified: Date,
 }
 
+/// A hand-written note on a number several protocols use, shown on that number's page; its
+/// links name pages of any protocol (`@http/503`).
+#[derive(Debug, Clone)]
+pub struct NumberNoteSource {
+    pub path: PathBuf,
+    /// The number as the file name spells it.
+    pub number: String,
+    pub markdown: String,
+    pub links: Vec<Located<String>>,
+    pub warnings: Vec<Diagnostic>,
+    pub modified: Date,
+}
+
 #[derive(Debug, Clone)]
 pub struct ProtocolSource {
     pub dir: PathBuf,
@@ -305,6 +322,7 @@ pub struct Source {
     pub site: SiteConfig,
     pub site_modified: Date,
     pub protocols: Vec<ProtocolSource>,
+    pub number_notes: Vec<NumberNoteSource>,
 }
 
 /// What loading found: the sources that parsed, and the problems of those that did not.
@@ -316,6 +334,8 @@ pub struct Loaded {
 pub const PROTOCOL_FILE: &str = "_protocol.toml";
 pub const SITE_FILE: &str = "site.toml";
 pub const PAIRS_DIR: &str = "pairs";
+/// The folder of notes on numbers several protocols use: content/numbers/<number>.md.
+pub const NUMBERS_DIR: &str = "numbers";
 /// Files over this size are refused rather than read: no page needs one, and a stray dump in
 /// content/ should not stall a build.
 const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -330,6 +350,7 @@ pub fn load(content_dir: &Path) -> Loaded {
     // Group files by protocol folder first, so a folder's _protocol.toml is read before its codes
     // whatever order the file system lists them in.
     let mut folders: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut number_files = Vec::new();
     let walker = WalkDir::new(content_dir)
         .min_depth(1)
         .follow_links(false)
@@ -350,13 +371,18 @@ pub fn load(content_dir: &Path) -> Loaded {
         }
         let rel = path.strip_prefix(content_dir).unwrap_or(path);
         let depth = rel.components().count();
+        let in_numbers = rel
+            .components()
+            .next()
+            .is_some_and(|c| c.as_os_str() == NUMBERS_DIR);
         match depth {
             1 if name == SITE_FILE => {}
+            2 if in_numbers => number_files.push(path.to_path_buf()),
             2 => folders
                 .entry(path.parent().unwrap_or(content_dir).to_path_buf())
                 .or_default()
                 .push(path.to_path_buf()),
-            3 if rel.components().nth(1).is_some_and(|c| c.as_os_str() == PAIRS_DIR) => {
+            3 if !in_numbers && rel.components().nth(1).is_some_and(|c| c.as_os_str() == PAIRS_DIR) => {
                 let proto = path
                     .parent()
                     .and_then(Path::parent)
@@ -367,7 +393,8 @@ pub fn load(content_dir: &Path) -> Loaded {
             _ if is_content_file(&name) => diagnostics.push(
                 Diagnostic::new(path, "is not where content belongs").hint(
                     "put settings in content/site.toml, a protocol in content/<protocol>/_protocol.toml, \
-                     codes in content/<protocol>/<code>.md and pair notes in content/<protocol>/pairs/<a>-vs-<b>.md",
+                     codes in content/<protocol>/<code>.md, pair notes in content/<protocol>/pairs/<a>-vs-<b>.md \
+                     and notes on a number several protocols use in content/numbers/<number>.md",
                 ),
             ),
             _ => {}
@@ -382,12 +409,17 @@ pub fn load(content_dir: &Path) -> Loaded {
         }
     }
 
+    let number_notes = number_files
+        .iter()
+        .filter_map(|file| load_number_note(file, &history, &mut diagnostics))
+        .collect();
     Loaded {
         source: site.map(|site| Source {
             site_modified: history.date_of(&site_path),
             site_path,
             site,
             protocols,
+            number_notes,
         }),
         diagnostics,
     }
@@ -828,6 +860,59 @@ fn load_pair_note(
         );
         return None;
     };
+    let (links, warnings) = read_note(path, text, diagnostics)?;
+    Some(PairNoteSource {
+        path: path.to_path_buf(),
+        first: first.to_string(),
+        second: second.to_string(),
+        markdown: text.to_string(),
+        links,
+        warnings,
+        modified: Date::default(),
+    })
+}
+
+fn load_number_note(
+    path: &Path,
+    history: &History,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<NumberNoteSource> {
+    if !has_extension(path, "md") {
+        if has_extension(path, "toml") {
+            diagnostics.push(
+                Diagnostic::new(path, "is not a file statusref reads")
+                    .hint("content/numbers/ holds only notes, one <number>.md per number"),
+            );
+        }
+        return None;
+    }
+    let text = read_text(path, diagnostics)?;
+    let number = path.file_stem()?.to_string_lossy().into_owned();
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        diagnostics.push(
+            Diagnostic::new(path, "is not named like a number")
+                .hint("name a note on a number several protocols use by the number, e.g. 503.md"),
+        );
+        return None;
+    }
+    let (links, warnings) = read_note(path, &text, diagnostics)?;
+    Some(NumberNoteSource {
+        path: path.to_path_buf(),
+        number,
+        markdown: text,
+        links,
+        warnings,
+        modified: history.date_of(path),
+    })
+}
+
+/// A note's `@` links and warnings, or `None` when it has problems of its own (reported): a note
+/// is placed under a heading of the page's, so it may not have headings of the first two levels.
+fn read_note(
+    path: &Path,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Vec<Located<String>>, Vec<Diagnostic>)> {
     let mut ok = true;
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         if let Event::Start(Tag::Heading {
@@ -853,15 +938,7 @@ fn load_pair_note(
         errors: diagnostics,
     };
     ok &= scan.markdown(text);
-    ok.then(|| PairNoteSource {
-        path: path.to_path_buf(),
-        first: first.to_string(),
-        second: second.to_string(),
-        markdown: text.to_string(),
-        links: found_links,
-        warnings,
-        modified: Date::default(),
-    })
+    ok.then_some((found_links, warnings))
 }
 
 /// The markdown features content may use, the same for reading and for rendering.

@@ -10,8 +10,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, Ta
 use super::LinkStyle;
 use crate::load::markdown_options;
 
-/// Renders `text`, with headings `shift` levels lower and `@target` links to the sibling page
-/// `target` of the same protocol in `links`' style.
+/// Renders `text`, with headings `shift` levels lower and `@target` links to the page `target`
+/// one folder up, in `links`' style: from a code page the sibling `503` of the same protocol,
+/// from a number page (itself one folder deep) a protocol's page `http/503`.
 pub fn to_html(text: &str, shift: usize, links: LinkStyle) -> String {
     let shift_level = |level: HeadingLevel| {
         HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)

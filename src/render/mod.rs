@@ -23,6 +23,7 @@ use crate::load::SiteConfig;
 mod data;
 mod head;
 pub mod markdown;
+mod numbers;
 mod search;
 mod sitemap;
 mod urls;
@@ -36,7 +37,7 @@ pub use urls::{LinkStyle, Links, PageList, PageRef, slugify};
 use views::{CodeView, Fact};
 
 /// The templates the binary ships; a site's templates/ replaces any of them by name.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     (
@@ -45,6 +46,7 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
     ),
     ("code.html", include_str!("../../templates/code.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
+    ("number.html", include_str!("../../templates/number.html")),
     (
         PAIR_ARTICLE,
         include_str!("../../templates/compare_code.html"),
@@ -91,6 +93,10 @@ pub struct Renderer<'c> {
     sections: Vec<Vec<Vec<[String; 2]>>>,
     /// Per protocol, the notes' HTML by pair.
     notes: Vec<HashMap<(CodeId, CodeId), String>>,
+    /// Per number page, its note's HTML.
+    number_notes: Vec<Option<String>>,
+    /// The number page of each code whose number other protocols use too.
+    number_of: HashMap<(usize, CodeId), usize>,
     /// Per protocol and code, the facts its side-by-side table rows are made from.
     code_facts: Vec<Vec<Vec<Fact>>>,
 }
@@ -200,6 +206,22 @@ impl<'c> Renderer<'c> {
                         .collect()
                 })
                 .collect(),
+            number_of: catalog
+                .numbers
+                .iter()
+                .enumerate()
+                .flat_map(|(ni, n)| n.codes.iter().map(move |&code| (code, ni)))
+                .collect(),
+            // A number page is one folder deep, so its notes' `@http/503` links go up one.
+            number_notes: catalog
+                .numbers
+                .iter()
+                .map(|n| {
+                    n.note
+                        .as_ref()
+                        .map(|note| markdown::to_html(&note.markdown, 0, style))
+                })
+                .collect(),
         };
         renderer.code_facts = catalog
             .protocols
@@ -257,6 +279,7 @@ impl<'c> Renderer<'c> {
             PageRef::Protocol(pi) => self.protocol(pi),
             PageRef::Code(pi, id) => self.code(pi, id),
             PageRef::Pair(pi, pair) => self.pair(pi, pair),
+            PageRef::Number(ni) => self.number(ni),
             PageRef::NotFound => self.not_found(),
         };
         let context = context.map_err(|e| {
@@ -303,6 +326,14 @@ impl<'c> Renderer<'c> {
             PageRef::Code(pi, id) => {
                 let p = &self.catalog.protocols[pi];
                 newest(&mut [&p.code(id).modified, &p.modified].into_iter())
+            }
+            PageRef::Number(ni) => {
+                let number = &self.catalog.numbers[ni];
+                let protocols = &self.catalog.protocols;
+                let codes = number.codes.iter().flat_map(|&(pi, id)| {
+                    [&protocols[pi].code(id).modified, &protocols[pi].modified]
+                });
+                newest(&mut codes.chain(number.note.as_ref().map(|n| &n.modified)))
             }
             PageRef::Pair(pi, pair) => {
                 let p = &self.catalog.protocols[pi];

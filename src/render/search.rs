@@ -50,10 +50,17 @@ impl Renderer<'_> {
             #[serde(skip_serializing_if = "Option::is_none")]
             k: Option<&'a str>,
         }
+        /// A number several protocols use, with the protocols its page names in its heading.
+        #[derive(Serialize)]
+        struct NumberEntry<'a> {
+            n: &'a str,
+            t: String,
+        }
         #[derive(Serialize)]
         struct Index<'a> {
             protocols: Vec<ProtocolEntry<'a>>,
             codes: Vec<CodeEntry<'a>>,
+            numbers: Vec<NumberEntry<'a>>,
         }
         let protocols = &self.catalog.protocols;
         let index = Index {
@@ -96,6 +103,15 @@ impl Renderer<'_> {
                                 .and_then(|class| class.digit.as_deref()),
                         }
                     })
+                })
+                .collect(),
+            numbers: self
+                .catalog
+                .numbers
+                .iter()
+                .map(|n| NumberEntry {
+                    n: &n.slug,
+                    t: self.number_heading(n),
                 })
                 .collect(),
         };

@@ -11,6 +11,8 @@ pub enum PageRef {
     Protocol(usize),
     Code(usize, CodeId),
     Pair(usize, Pair),
+    /// What a number several protocols use means in each, by index into the catalog's numbers.
+    Number(usize),
     NotFound,
 }
 
@@ -31,6 +33,7 @@ impl PageList {
             fixed.push(PageRef::Protocol(pi));
             fixed.extend(p.ids().map(|id| PageRef::Code(pi, id)));
         }
+        fixed.extend((0..catalog.numbers.len()).map(PageRef::Number));
         let mut len = fixed.len();
         let mut pairs = Vec::new();
         for (pi, p) in catalog.protocols.iter().enumerate() {
@@ -74,7 +77,10 @@ impl PageRef {
         }
         let dir = rel.strip_suffix("index.html")?.strip_suffix('/')?;
         let (slug, rest) = dir.split_once('/').unwrap_or((dir, ""));
-        let pi = catalog.protocols.iter().position(|p| p.slug == slug)?;
+        let Some(pi) = catalog.protocols.iter().position(|p| p.slug == slug) else {
+            let ni = catalog.numbers.iter().position(|n| n.slug == slug);
+            return ni.filter(|_| rest.is_empty()).map(PageRef::Number);
+        };
         let p = &catalog.protocols[pi];
         if rest.is_empty() {
             return Some(PageRef::Protocol(pi));
@@ -101,6 +107,7 @@ impl PageRef {
                 let p = &catalog.protocols[pi];
                 Some(format!("{}/{}/", p.slug, pair.slug(p)))
             }
+            PageRef::Number(ni) => Some(format!("{}/", catalog.numbers[ni].slug)),
             PageRef::NotFound => None,
         }
     }
@@ -120,6 +127,7 @@ impl PageRef {
             PageRef::Protocol(_) => "protocol.html",
             PageRef::Code(..) => "code.html",
             PageRef::Pair(..) => "compare.html",
+            PageRef::Number(_) => "number.html",
             PageRef::NotFound => "404.html",
         }
     }

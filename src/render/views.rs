@@ -48,8 +48,8 @@ pub(super) struct Fact {
 /// An item of a list fact; `href` when it is a code with a page of its own.
 #[derive(Serialize, Clone)]
 pub(super) struct Item {
-    text: String,
-    href: Option<String>,
+    pub(super) text: String,
+    pub(super) href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -223,7 +223,12 @@ impl Renderer<'_> {
             .into_iter()
             .take(n)
             .map(|pair| PairLink {
-                text: [&p.code(pair.low()).code, " vs ", &p.code(pair.high()).code].concat(),
+                text: [
+                    home_name(p, pair.low()),
+                    " vs ".to_string(),
+                    home_name(p, pair.high()),
+                ]
+                .concat(),
                 href: self.pair_href("", p, pair),
             })
             .collect()
@@ -246,12 +251,11 @@ impl Renderer<'_> {
             .iter()
             .enumerate()
             .map(|(pi, p)| ProtocolLink {
-                // Two sets of one protocol (SMTP's reply and enhanced codes) go by what they hold.
-                name: if all.iter().filter(|q| q.name == p.name).count() > 1 {
-                    format!("{} {}", p.name, p.vocabulary.codes)
-                } else {
-                    p.name.clone()
-                },
+                name: set_name(
+                    p,
+                    all.iter().filter(|q| q.name == p.name).count() > 1,
+                    &p.vocabulary.codes,
+                ),
                 full_name: &p.full_name,
                 summary: &p.summary,
                 codes: p.codes.len(),
@@ -281,6 +285,7 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct Home<'a> {
             protocols: Vec<ProtocolLink<'a>>,
+            numbers: Vec<PairLink>,
             bundle: Option<BundleView>,
         }
         #[derive(Serialize)]
@@ -292,7 +297,23 @@ impl Renderer<'_> {
             href: self.links.asset(Some(""), &b.file),
             size: format!("{:.1} MB", b.bytes as f64 / 1_000_000.0),
         });
-        self.context(meta, Home { protocols, bundle })
+        let numbers = self
+            .catalog
+            .numbers
+            .iter()
+            .map(|n| PairLink {
+                text: n.slug.clone(),
+                href: self.links.href(Some(""), &format!("{}/", n.slug)),
+            })
+            .collect();
+        self.context(
+            meta,
+            Home {
+                protocols,
+                numbers,
+                bundle,
+            },
+        )
     }
 
     /// The protocol's codes by class; a protocol without classes has one list of them all.
@@ -605,10 +626,14 @@ impl Renderer<'_> {
             protocol: &'a str,
             codes_word: &'a str,
             picker: Option<Picker<'a>>,
+            elsewhere: Option<super::numbers::Elsewhere>,
+            more_count: usize,
         }
         self.context(
             meta,
             CodePage {
+                elsewhere: self.elsewhere(pi, id),
+                more_count: more.iter().map(|g| g.links.len()).sum(),
                 heading,
                 code: self.code_view(&dir, pi, id, false),
                 comparisons,
@@ -758,14 +783,32 @@ impl Renderer<'_> {
     }
 }
 
-/// "reply codes" → "Reply codes", for a label that starts a line.
-pub(super) fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+/// A code as the home page's short lists name it: by its code where that says enough (a name,
+/// or a number whose first digit gives its class), and with its name where the number alone
+/// says nothing to a newcomer (Extended DNS Error 15, WebSocket 1006).
+fn home_name(p: &Protocol, id: CodeId) -> String {
+    let code = p.code(id);
+    if code.code.parse::<u64>().is_err() || p.classes_by_digit() {
+        code.code.clone()
+    } else {
+        prose::label(code)
     }
 }
+
+/// A protocol as a page that spans protocols names it: by name, or where another protocol on the
+/// page shares that name (DNS's RCODEs and Extended DNS Errors), by what its codes are called
+/// (`word`, singular or plural), with the name unless that already holds it.
+pub(super) fn set_name(p: &Protocol, shared: bool, word: &str) -> String {
+    if !shared {
+        p.name.clone()
+    } else if word.to_lowercase().contains(&p.name.to_lowercase()) {
+        capitalized(word)
+    } else {
+        format!("{} {word}", p.name)
+    }
+}
+
+pub(super) use prose::capitalized;
 
 /// "reply codes" → "Reply Codes", for titles; words already in capitals stay as they are.
 pub(super) fn title_case(text: &str) -> String {

@@ -63,7 +63,8 @@ export function samplePages(root, n) {
     'dns/index.html', 'dns/nxdomain/index.html', 'dns/notauth-tsig/index.html', 'dns/noerror-vs-nxdomain/index.html',
     'dns-ede/18/index.html', 'dns-ede/6-vs-7/index.html',
     'grpc/index.html', 'grpc/unavailable/index.html', 'grpc/deadline-exceeded-vs-unavailable/index.html',
-    'websocket/index.html', 'websocket/1006/index.html', 'websocket/3000-3999/index.html', 'websocket/1001-vs-1006/index.html'];
+    'websocket/index.html', 'websocket/1006/index.html', 'websocket/3000-3999/index.html', 'websocket/1001-vs-1006/index.html',
+    '503/index.html', '3/index.html', '421/index.html'];
   // Every protocol's folder: a top-level folder whose subfolders are pages.
   const protocols = readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'index.html')))

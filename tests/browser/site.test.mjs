@@ -58,9 +58,12 @@ async function searchFor(page, text) {
 
 for (const mode of Object.keys(modes)) {
   test(`${mode}: search finds 503 by number, name and summary words`, async () => {
-    const page = await open(mode, '');
+    const page = await open(mode, 'ftp/');
     assert.equal(await page.locator('form.search').isVisible(), true);
-    assert.match((await searchFor(page, '503'))[0], /503 Bad Sequence of Commands/);
+    // On FTP's pages its own 503 comes first, and the page of 503 in every protocol next.
+    const found = await searchFor(page, '503');
+    assert.match(found[0], /^FTP 503 Bad Sequence of Commands/);
+    assert.match(found[1], /^What 503 means in FTP, HTTP, SIP and SMTP/);
     assert.match((await searchFor(page, 'bad sequence'))[0], /503 Bad Sequence of Commands/);
     assert.ok((await searchFor(page, 'passive')).some((r) => /227 Entering Passive Mode/.test(r)));
     // The keyboard picks a result and Enter follows it.
@@ -69,6 +72,28 @@ for (const mode of Object.keys(modes)) {
     assert.equal(await page.locator('#search-input').getAttribute('aria-activedescendant'), 'search-option-0');
     await Promise.all([page.waitForURL((u) => u.href.endsWith(modes[mode].ends('ftp/503/'))), page.keyboard.press('Enter')]);
     assert.match(await page.locator('h1').innerText(), /503 Bad Sequence of Commands/);
+    await page.context().close();
+  });
+
+  test(`${mode}: a bare number leads to its page in every protocol, and on to each protocol's code`, async () => {
+    const page = await open(mode, '');
+    const found = await searchFor(page, '503');
+    assert.match(found[0], /^What 503 means in FTP, HTTP, SIP and SMTP/);
+    assert.ok(found.slice(1).some((r) => /^HTTP 503 Service Unavailable/.test(r)), found.join(' | '));
+    // Narrowed to one protocol, the number means that protocol's code only.
+    assert.ok((await searchFor(page, 'grpc 14')).every((r) => !/^What 14 means/.test(r)));
+    await searchFor(page, '503');
+    await Promise.all([page.waitForURL(modes[mode].url('503/')), page.keyboard.press('Enter')]);
+    assert.equal(await page.locator('h1').innerText(), 'What 503 means in FTP, HTTP, SIP and SMTP');
+    const meanings = await page.locator('ul.meanings li').allInnerTexts();
+    assert.equal(meanings.length, 4);
+    assert.ok(meanings.some((m) => /^HTTP 503 Service Unavailable: /.test(m)), meanings.join(' | '));
+    // Crawlable both ways: the number's page from the home page, each code's page from it.
+    await Promise.all([page.waitForURL(modes[mode].url('http/503/')),
+      page.locator('ul.meanings a', { hasText: 'HTTP' }).click()]);
+    await Promise.all([page.waitForURL(modes[mode].url('503/')),
+      page.locator('p.elsewhere a', { hasText: '503 in other protocols' }).click()]);
+    assert.match(await page.locator('h1').innerText(), /^What 503 means/);
     await page.context().close();
   });
 
@@ -104,7 +129,7 @@ for (const mode of Object.keys(modes)) {
     const page = await open(mode, '');
     await page.getByRole('link', { name: 'FTP', exact: true }).first().click();
     assert.match(await page.locator('h1').innerText(), /FTP reply codes/);
-    await page.locator('dl.codes a', { hasText: 'Bad Sequence of Commands' }).click();
+    await page.locator('ul.codes a', { hasText: 'Bad Sequence of Commands' }).click();
     assert.match(await page.locator('h1').innerText(), /503/);
     await page.locator('#compare a').first().click();
     assert.match(await page.locator('h1').innerText(), / vs /);
