@@ -72,6 +72,24 @@ pub fn to_html(text: &str, shift: usize, links: LinkStyle) -> String {
     html
 }
 
+/// Renders a short text written to stand inside a line of the page (a protocol's
+/// `recognized_by`): its code spans and emphasis, without the paragraph around it.
+pub fn inline_html(text: &str) -> String {
+    // Settings are not scanned as code files are, so raw HTML in them stays text.
+    let events = Parser::new_ext(text, markdown_options()).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut html = String::with_capacity(text.len() + 16);
+    pulldown_cmark::html::push_html(&mut html, events);
+    let trimmed = html.trim_end();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +106,15 @@ mod tests {
         let file = to_html(TEXT, 1, LinkStyle::File);
         assert!(file.contains(r#"href="../530/index.html""#), "{file}");
         assert!(file.contains("<h4>"));
+    }
+
+    #[test]
+    fn inline_text_keeps_its_code_spans_and_escapes_the_rest() {
+        assert_eq!(
+            inline_html("As in `HTTP/1.1 503 <x>` & more."),
+            "As in <code>HTTP/1.1 503 &lt;x&gt;</code> &amp; more."
+        );
+        assert_eq!(inline_html("A <script>x</script>."), "A &lt;script&gt;x&lt;/script&gt;.");
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub struct Renderer<'c> {
     sections: Vec<Vec<Vec<[String; 2]>>>,
     /// Per protocol, the notes' HTML by pair.
     notes: Vec<HashMap<(CodeId, CodeId), String>>,
+    /// Per protocol, its `recognized_by` as HTML.
+    recognized: Vec<Option<String>>,
     /// Per number page, its note's HTML.
     number_notes: Vec<Option<String>>,
     /// The number page of each code whose number other protocols use too.
@@ -211,6 +213,11 @@ impl<'c> Renderer<'c> {
                 .iter()
                 .enumerate()
                 .flat_map(|(ni, n)| n.codes.iter().map(move |&code| (code, ni)))
+                .collect(),
+            recognized: catalog
+                .protocols
+                .iter()
+                .map(|p| p.recognized_by.as_deref().map(markdown::inline_html))
                 .collect(),
             // A number page is one folder deep, so its notes' `@http/503` links go up one.
             number_notes: catalog

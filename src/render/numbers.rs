@@ -24,7 +24,7 @@ struct Meaning<'a> {
 #[derive(Serialize)]
 struct Recognize<'a> {
     kind: String,
-    text: &'a str,
+    html: &'a str,
 }
 
 /// The line on a code page that lists the same number in other protocols.
@@ -129,7 +129,7 @@ impl Renderer<'_> {
             .filter_map(|(pi, kind, _)| {
                 Some(Recognize {
                     kind: kind.clone(),
-                    text: all[*pi].recognized_by.as_deref()?,
+                    html: self.recognized[*pi].as_deref()?,
                 })
             })
             .collect();
