@@ -114,7 +114,10 @@ mod tests {
             inline_html("As in `HTTP/1.1 503 <x>` & more."),
             "As in <code>HTTP/1.1 503 &lt;x&gt;</code> &amp; more."
         );
-        assert_eq!(inline_html("A <script>x</script>."), "A &lt;script&gt;x&lt;/script&gt;.");
+        assert_eq!(
+            inline_html("A <script>x</script>."),
+            "A &lt;script&gt;x&lt;/script&gt;."
+        );
     }
 
     #[test]
