@@ -17,7 +17,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::load;
 use crate::render::LinkStyle;
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
-use crate::write::{self, Output, record};
+use crate::write::{self, Output, archive, record};
 
 /// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
 /// image that link previews show.
@@ -160,7 +160,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let bundle = if with_bundle {
         let temp = output.temp_file()?;
         // The same catalog and templates, rendered with links that name their files.
-        let bytes = write_bundle_to(&catalog, tera, &statics, &temp)?;
+        let bytes = write_bundle_to(&catalog, tera, &statics, &temp, None)?;
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
             bytes,
@@ -309,54 +309,64 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
     let tera = render::load_templates(&root.join("templates"))?;
     let statics = site_files(root, &catalog)?;
     let temp = write::temp_file_in(dir)?;
-    let bytes = write_bundle_to(&catalog, tera, &statics, &temp)?;
+    let bytes = write_bundle_to(&catalog, tera, &statics, &temp, None)?;
     temp.persist(dest)
         .map_err(|e| Error::io("cannot write", dest, e.error))?;
     Ok(bytes)
 }
 
 /// Renders the offline site (every link relative and naming its file) straight into a zip.
-/// Pages render in parallel a chunk at a time and enter the zip in a fixed order with fixed
-/// timestamps, so the same input gives the same bytes and memory holds one chunk at most.
+/// Pages render and compress in parallel a chunk at a time and enter the zip in a fixed order,
+/// so the same input gives the same bytes and memory holds one chunk at most. Pages `reuse`
+/// vouches for are copied from the previous bundle instead.
 fn write_bundle_to(
     catalog: &Catalog,
     tera: tera::Tera,
     statics: &[(String, Vec<u8>)],
     temp: &tempfile::NamedTempFile,
+    mut reuse: Option<Reuse>,
 ) -> Result<u64> {
-    use std::io::Write as _;
-    use zip::write::SimpleFileOptions;
-
     let renderer = Renderer::new(tera, catalog, LinkStyle::File)?;
     let pages = PageList::new(catalog);
     render_one_of_each_kind(&renderer, &pages)?;
 
     let path = temp.path();
-    let zip_error = |e: zip::result::ZipError| {
-        Error::io("cannot write the bundle", path, std::io::Error::other(e))
-    };
     let io_error = |e: std::io::Error| Error::io("cannot write the bundle", path, e);
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(temp.as_file()));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
+    let scratch = path.parent().unwrap_or(Path::new("."));
+    let file = temp.as_file().try_clone().map_err(io_error)?;
+    let mut zip = archive::Writer::new(file, scratch).map_err(io_error)?;
     const CHUNK: usize = 256;
     for start in (0..pages.len()).step_by(CHUNK) {
-        let rendered: Vec<Result<(String, Vec<u8>)>> = (start..(start + CHUNK).min(pages.len()))
-            .into_par_iter()
-            .map(|i| {
-                let page = pages.get(i);
-                let mut buf = Vec::new();
-                renderer.render(page, &mut buf)?;
-                Ok((page.output_path(catalog), buf))
-            })
+        let chunk = start..(start + CHUNK).min(pages.len());
+        let names: Vec<String> = chunk
+            .clone()
+            .map(|i| format!("{BUNDLE_DIR}/{}", pages.get(i).output_path(catalog)))
             .collect();
-        for entry in rendered {
-            let (name, bytes) = entry?;
-            zip.start_file(format!("{BUNDLE_DIR}/{name}"), options)
-                .map_err(zip_error)?;
-            zip.write_all(&bytes).map_err(io_error)?;
+        let kept: Vec<Option<archive::CentralEntry>> = chunk
+            .clone()
+            .zip(&names)
+            .map(|(i, name)| reuse.as_mut().and_then(|r| r.entry(i, name)))
+            .collect();
+        let packed: Vec<Option<archive::Packed>> = chunk
+            .into_par_iter()
+            .map_init(Vec::new, |buf, i| {
+                if kept[i - start].is_some() {
+                    return Ok(None);
+                }
+                buf.clear();
+                renderer.render(pages.get(i), buf)?;
+                Ok(Some(archive::deflate(buf)))
+            })
+            .collect::<Result<_>>()?;
+        for ((name, kept), packed) in names.iter().zip(kept).zip(packed) {
+            match (kept, packed, &reuse) {
+                (Some(entry), _, Some(r)) => zip.copy(&r.reader, entry),
+                (_, Some(packed), _) => zip.add(name, &packed),
+                _ => Err(std::io::Error::other(
+                    "a page was neither kept nor rendered",
+                )),
+            }
+            .map_err(io_error)?;
         }
     }
     let search_index = renderer.search_index().into_bytes();
@@ -365,15 +375,38 @@ fn write_bundle_to(
         .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
         .chain([(render::SEARCH_INDEX_FILE, search_index.as_slice())]);
     for (name, bytes) in extras {
-        zip.start_file(format!("{BUNDLE_DIR}/{name}"), options)
-            .map_err(zip_error)?;
-        zip.write_all(bytes).map_err(io_error)?;
+        zip.add(&format!("{BUNDLE_DIR}/{name}"), &archive::deflate(bytes))
+            .map_err(io_error)?;
     }
-    let mut writer = zip.finish().map_err(zip_error)?;
-    writer.flush().map_err(io_error)?;
-    let file = writer.into_inner().map_err(|e| io_error(e.into_error()))?;
+    let file = zip.finish().map_err(io_error)?;
     file.sync_all().map_err(io_error)?;
     Ok(file.metadata().map_err(io_error)?.len())
+}
+
+/// The previous build's bundle, read in step with the pages, and which pages are unchanged
+/// since it was written.
+struct Reuse<'a> {
+    reader: archive::Reader,
+    unchanged: &'a (dyn Fn(usize) -> bool + Sync),
+    /// Set at the first entry that is not the page expected: from there on, every page renders.
+    lost: bool,
+}
+
+impl Reuse<'_> {
+    /// The previous bundle's entry for page `i`, to copy, if the page is unchanged and the entry
+    /// is the page's. Called for every page in order, to stay in step.
+    fn entry(&mut self, i: usize, name: &str) -> Option<archive::CentralEntry> {
+        if self.lost {
+            return None;
+        }
+        match self.reader.next_entry() {
+            Ok(Some(entry)) if entry.name == name => (self.unchanged)(i).then_some(entry),
+            _ => {
+                self.lost = true;
+                None
+            }
+        }
+    }
 }
 
 /// A hash of everything a build's output depends on: every file under content/, templates/ and

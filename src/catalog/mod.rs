@@ -183,14 +183,14 @@ pub struct Protocol {
     /// How many codes, from the first, are compared pair by pair: all but the ranges.
     pub paired: usize,
     /// Hand-written notes by pair, lower code first.
-    pub notes: HashMap<(CodeId, CodeId), Note>,
+    pub notes: BTreeMap<(CodeId, CodeId), Note>,
     /// When the protocol's settings last changed.
     pub modified: Date,
     /// Other protocols' lists that name this protocol's codes and ask to be shown back here.
     pub named_by: Vec<NamedBy>,
     /// How a reader tells this protocol's codes from another's: complete sentences.
     pub recognized_by: Option<String>,
-    by_slug: HashMap<String, CodeId>,
+    by_slug: BTreeMap<String, CodeId>,
 }
 
 /// Another protocol's list of this protocol's codes, seen from here: gRPC's HTTP mapping, as
@@ -472,7 +472,7 @@ fn build_protocol(
             c.short = format!("{} ({by})", c.code);
         }
     }
-    let index: HashMap<String, CodeId> = codes
+    let index: BTreeMap<String, CodeId> = codes
         .iter()
         .enumerate()
         .map(|(i, (c, _))| (c.slug.clone(), CodeId(i)))
@@ -670,7 +670,7 @@ fn classes(cfg: &ProtocolConfig, path: &Path, diagnostics: &mut Vec<Diagnostic>)
 /// What a protocol's codes are called by, for resolving references between them.
 struct References<'a> {
     scheme: &'a Scheme,
-    index: &'a HashMap<String, CodeId>,
+    index: &'a BTreeMap<String, CodeId>,
     /// Codes whose files have problems of their own: references to them are not reported again.
     broken: &'a HashSet<String>,
     protocol: &'a str,
@@ -787,8 +787,8 @@ impl References<'_> {
         &self,
         proto: &ProtocolSource,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> HashMap<(CodeId, CodeId), Note> {
-        let mut notes = HashMap::new();
+    ) -> BTreeMap<(CodeId, CodeId), Note> {
+        let mut notes = BTreeMap::new();
         for note in &proto.pair_notes {
             self.check_links(&note.path, &note.links, diagnostics);
             if self.is_broken(&[&note.first, &note.second]) {

@@ -88,14 +88,18 @@ pub fn claim_bundle(dest: &Path, site: &Path, top_folder: &str) -> Result<()> {
 
 /// Whether the zip at `path` holds only the one folder a bundle unpacks into.
 fn is_bundle(path: &Path, top_folder: &str) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let Ok(zip) = zip::ZipArchive::new(file) else {
+    let Ok(mut zip) = super::archive::Reader::open(path) else {
         return false;
     };
     let prefix = format!("{top_folder}/");
-    !zip.is_empty() && zip.file_names().all(|name| name.starts_with(&prefix))
+    let mut entries = 0;
+    loop {
+        match zip.next_entry() {
+            Ok(Some(entry)) if entry.name.starts_with(&prefix) => entries += 1,
+            Ok(None) => return entries > 0,
+            _ => return false,
+        }
+    }
 }
 
 /// Refuses a destination that is, holds or lies inside the site folder's inputs.

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::dates::Date;
 use crate::error::{Error, Result};
 
+pub mod archive;
 pub mod claim;
 pub mod record;
 
