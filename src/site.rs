@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::catalog::{self, Catalog};
+use crate::catalog::{self, Catalog, Fingerprint};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
 use crate::render::LinkStyle;
@@ -62,7 +62,10 @@ impl BuildOptions {
 pub struct BuildReport {
     pub pages: usize,
     pub written: usize,
+    /// Files whose bytes were already there, the pages not rendered among them.
     pub unchanged: usize,
+    /// Pages made only of inputs unchanged since the last build, so not rendered again.
+    pub not_rendered: usize,
     pub removed: usize,
     /// Neither the inputs nor the output changed since the last build, so nothing was rendered.
     pub up_to_date: bool,
@@ -83,10 +86,11 @@ impl std::fmt::Display for BuildReport {
         }
         write!(
             f,
-            "{} pages: {} files written, {} unchanged, {} removed in {:.2}s",
+            "{} pages: {} files written, {} unchanged ({} pages not rendered again), {} removed in {:.2}s",
             self.pages,
             self.written,
             self.unchanged,
+            self.not_rendered,
             self.removed,
             self.elapsed.as_secs_f64()
         )
@@ -131,13 +135,15 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let page_path = |i: usize| pages.get(i).output_path(&catalog);
     // Nothing to do when the inputs and the output folder are exactly as the last build left
     // them: one `stat` per file and folder instead of rendering every page.
-    let inputs = inputs_fingerprint(options, &catalog)?;
+    let fingerprint = Fingerprint::of(&catalog);
+    let (inputs, shared) = inputs_fingerprint(options, &catalog, &fingerprint)?;
     let previous = claim.previous.as_ref();
     if let Some(files) = record::up_to_date(&claim.root, previous, inputs, pages.len(), page_path) {
         return Ok(BuildReport {
             pages: pages.len(),
             written: 0,
             unchanged: files,
+            not_rendered: pages.len(),
             removed: 0,
             up_to_date: true,
             elapsed: started.elapsed(),
@@ -154,13 +160,30 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         others.binary_search_by(|o| o.as_str().cmp(rel)).is_ok()
             || PageRef::from_output_path(&catalog, rel).is_some()
     };
+    // With everything but some codes' text as the last build had it, in a folder as it left
+    // it, a comparison of two unchanged codes would come out as the file that is there.
+    let unchanged = record::reusable_parts(&claim.root, previous, shared, pages.len(), page_path)
+        .map(|parts| fingerprint.unchanged(&catalog, parts));
+    let kept = |i: usize| match (&unchanged, pages.get(i)) {
+        (Some(unchanged), PageRef::Pair(pi, pair)) => unchanged.pair(pi, pair.low(), pair.high()),
+        _ => false,
+    };
+    let previous_bundle = claim.root.join(BUNDLE_FILE);
     let output = Output::open(claim, &others, (0..pages.len()).map(page_path), belongs)?;
 
     // The bundle is made first, into a temporary file, so the home page can give its size.
     let bundle = if with_bundle {
         let temp = output.temp_file()?;
         // The same catalog and templates, rendered with links that name their files.
-        let bytes = write_bundle_to(&catalog, tera, &statics, &temp, None)?;
+        let reuse = unchanged.as_ref().and_then(|_| {
+            let reader = archive::Reader::open(&previous_bundle).ok()?;
+            Some(Reuse {
+                reader,
+                unchanged: &kept,
+                lost: false,
+            })
+        });
+        let bytes = write_bundle_to(&catalog, tera, &statics, &temp, reuse)?;
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
             bytes,
@@ -169,7 +192,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     } else {
         None
     };
-    write_pages(&output, &renderer, &pages, &catalog, progress)?;
+    let not_rendered = write_pages(&output, &renderer, (&pages, &kept), &catalog, progress)?;
     for (name, bytes) in statics {
         output.put(&name, &bytes)?;
     }
@@ -193,11 +216,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         output.adopt(temp, BUNDLE_FILE)?;
     }
     let removed = output.remove_stale()?;
-    output.finish(inputs, &others, pages.len(), page_path)?;
+    let parts = fingerprint.parts(&catalog);
+    output.finish((inputs, shared, &parts), &others, pages.len(), page_path)?;
     Ok(BuildReport {
         pages: pages.len(),
         written: output.written(),
-        unchanged: output.unchanged(),
+        unchanged: output.unchanged() + not_rendered,
+        not_rendered,
         removed,
         up_to_date: false,
         elapsed: started.elapsed(),
@@ -205,26 +230,28 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     })
 }
 
-/// Writes every page. Pages new to the output go first, then the ones that replace old
-/// versions: a build stopped at any moment leaves every old page in place and linking only to
-/// pages that exist. One byte per page remembers which were new.
+/// Writes every page but those `kept` as they are. Pages new to the output go first, then the
+/// ones that replace old versions: a build stopped at any moment leaves every old page in place
+/// and linking only to pages that exist. One byte per page remembers which were new. Returns
+/// how many were kept.
 fn write_pages(
     output: &Output,
     renderer: &Renderer,
-    pages: &PageList,
+    (pages, kept): (&PageList, &(dyn Fn(usize) -> bool + Sync)),
     catalog: &Catalog,
     progress: &dyn Progress,
-) -> Result<()> {
+) -> Result<usize> {
     let is_new: Vec<bool> = if output.was_empty() {
         vec![true; pages.len()]
     } else {
         (0..pages.len())
             .into_par_iter()
             .map(|i| {
-                !output
-                    .root()
-                    .join(pages.get(i).output_path(catalog))
-                    .exists()
+                !kept(i)
+                    && !output
+                        .root()
+                        .join(pages.get(i).output_path(catalog))
+                        .exists()
             })
             .collect()
     };
@@ -268,15 +295,23 @@ fn write_pages(
         stop.store(true, Ordering::Relaxed);
         written
     })?;
+    let not_rendered = AtomicUsize::new(0);
     (0..pages.len())
         .into_par_iter()
         .filter(|&i| !is_new[i])
         .try_for_each_init(
             || Vec::with_capacity(64 * 1024),
-            |buf, i| render_and_put(buf, i, false),
+            |buf, i| {
+                if kept(i) {
+                    not_rendered.fetch_add(1, Ordering::Relaxed);
+                    progress.advance();
+                    return Ok(());
+                }
+                render_and_put(buf, i, false)
+            },
         )?;
     progress.finish();
-    Ok(())
+    Ok(not_rendered.into_inner())
 }
 
 /// Every file a build writes besides the pages, sorted: the static files, the search index,
@@ -409,10 +444,15 @@ impl Reuse<'_> {
     }
 }
 
-/// A hash of everything a build's output depends on: every file under content/, templates/ and
-/// static/, the dates taken from history, the options, and the statusref binary itself (a new
-/// version may render the same input differently).
-fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> {
+/// Hashes of everything a build's output depends on: the statusref binary itself (a new
+/// version may render the same input differently), the options, every file under templates/
+/// and static/, and the catalog, which is all a build takes from content/. Returns the hash of
+/// all of it and the hash of all but the parts of the catalog that only some pages show.
+fn inputs_fingerprint(
+    options: &BuildOptions,
+    catalog: &Catalog,
+    fingerprint: &Fingerprint,
+) -> Result<(u64, u64)> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     if let Ok(exe) = std::env::current_exe().and_then(fs::metadata) {
@@ -426,7 +466,7 @@ fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> 
         &catalog.site.base_url,
     )
         .hash(&mut hasher);
-    for dir in write::INPUT_FOLDERS {
+    for dir in write::INPUT_FOLDERS.iter().filter(|&&d| d != "content") {
         let dir = options.root.join(dir);
         for entry in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
@@ -445,17 +485,11 @@ fn inputs_fingerprint(options: &BuildOptions, catalog: &Catalog) -> Result<u64> 
             }
         }
     }
-    catalog.site_modified.hash(&mut hasher);
-    for p in &catalog.protocols {
-        p.modified.hash(&mut hasher);
-        for code in &p.codes {
-            code.modified.hash(&mut hasher);
-        }
-        let mut notes: Vec<_> = p.notes.iter().map(|(k, n)| (k, &n.modified)).collect();
-        notes.sort();
-        notes.hash(&mut hasher);
-    }
-    Ok(hasher.finish())
+    fingerprint.shared.hash(&mut hasher);
+    let shared = hasher.finish();
+    fingerprint.codes.hash(&mut hasher);
+    fingerprint.notes.hash(&mut hasher);
+    Ok((hasher.finish(), shared))
 }
 
 /// Template errors usually fail every page of a kind; finding them before the first write keeps

@@ -17,10 +17,12 @@ use crate::load::{Located, ProtocolConfig, ProtocolSource, Section, SiteConfig, 
 
 mod code;
 pub mod facts;
+mod fingerprint;
 mod numbers;
 pub mod scheme;
 
 pub use facts::{FactField, FactKind, FactValue, ListField};
+pub use fingerprint::{Fingerprint, Unchanged};
 pub use numbers::Number;
 pub use scheme::{Form, OrderKey, Scheme};
 

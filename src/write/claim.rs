@@ -211,7 +211,7 @@ mod tests {
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let message = refusal(claim_output(&out, root));
         assert!(message.contains("not empty"), "{message}");
-        record::write(&out, record::State::Building, &[], std::iter::empty()).unwrap();
+        record::write(&out, record::State::Building, &[], &[], std::iter::empty()).unwrap();
         let claim = claim_output(&out, root).unwrap();
         assert!(!claim.was_empty && claim.previous.is_some());
         let message = refusal(claim_output(&out.join("notes.txt"), root));

@@ -72,7 +72,7 @@ impl Output {
             .previous
             .is_some_and(|r| r.state == State::Building && !claim.was_empty);
         let listed: Vec<String> = others.iter().chain(&stale).cloned().collect();
-        record::write(&root, State::Building, &listed, pages)?;
+        record::write(&root, State::Building, &listed, &[], pages)?;
         Ok(Output {
             root,
             was_empty: claim.was_empty,
@@ -273,12 +273,13 @@ impl Output {
         Ok(())
     }
 
-    /// Records that the build finished, with the fingerprint of its inputs and the signature
-    /// of what it left: exactly `others` and `pages(0..count)`. Written last, so that a build
-    /// that stops early leaves a record that says so, and the next build does the work.
+    /// Records that the build finished, with the fingerprint of its inputs (`inputs`: all of
+    /// them, `shared` and `parts`: split as pages use them) and the signature of what it left:
+    /// exactly `others` and `pages(0..count)`. Written last, so that a build that stops early
+    /// leaves a record that says so, and the next build does the work.
     pub fn finish(
         &self,
-        inputs: u64,
+        (inputs, shared, parts): (u64, u64, &[(String, u64)]),
         others: &[String],
         count: usize,
         page: impl Fn(usize) -> String + Sync,
@@ -286,10 +287,14 @@ impl Output {
         // A file gone since it was written leaves the record as of an unfinished build, and the
         // next build does the work.
         let state = match record::tree_signature(&self.root, count, &page, others) {
-            Some(tree) => State::Complete { inputs, tree },
+            Some(tree) => State::Complete {
+                inputs,
+                tree,
+                shared,
+            },
             None => State::Building,
         };
-        record::write(&self.root, state, others, (0..count).map(page))
+        record::write(&self.root, state, others, parts, (0..count).map(page))
     }
 
     /// Writes the sitemaps (see [`sitemap_names`]) for `count` pages given as (absolute URL,
@@ -525,7 +530,8 @@ mod tests {
             "a new folder has nothing stale"
         );
         let listed: Vec<String> = first.iter().map(|f| f.to_string()).collect();
-        out.finish(1, &listed, 0, |_| String::new()).unwrap();
+        out.finish((1, 1, &[]), &listed, 0, |_| String::new())
+            .unwrap();
         // Files that someone else put there, among and beside the build's own.
         fs::write(dir.path().join("c/notes.txt"), "mine").unwrap();
         fs::write(dir.path().join("b/notes.txt"), "mine").unwrap();
@@ -555,8 +561,10 @@ mod tests {
         fs::write(elsewhere.path().join("index.html"), "someone's").unwrap();
         let out = open(dir.path(), &["x/index.html"]);
         out.put("x/index.html", b"x").unwrap();
-        out.finish(1, &["x/index.html".to_string()], 0, |_| String::new())
-            .unwrap();
+        out.finish((1, 1, &[]), &["x/index.html".to_string()], 0, |_| {
+            String::new()
+        })
+        .unwrap();
         fs::remove_dir_all(dir.path().join("x")).unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("x")).unwrap();
         open(dir.path(), &[]).remove_stale().unwrap();

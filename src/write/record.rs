@@ -4,19 +4,25 @@
 //! a record says an earlier build made it) and the list of the files that are the generator's,
 //! so that removing stale files never touches one the generator did not write. A complete
 //! build also records a fingerprint of its inputs and a signature of the tree it left, for the
-//! no-op shortcut. It sits beside the output folder, not in it, so that the output stays
+//! no-op shortcut, and the hashes that pages are made from (see `catalog::Fingerprint`), so the
+//! next build renders only the pages whose parts changed. It sits beside the output folder, not in it, so that the output stays
 //! byte-identical for the same input and deploys without it.
 //!
-//! Format: a header line, a state line (`building`, or `complete INPUTS TREE` in hex), then one
-//! line per file: `o PATH` for files that are not pages, `p PATH` for pages.
+//! Format: a header line, a state line (`building`, or `complete INPUTS TREE SHARED` in hex),
+//! `o PATH` for each file that is not a page, `k HASH NAME` for each part pages are made from,
+//! and `p PATH` for each page.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead as _, BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-const HEADER: &str = "statusref build record 2";
+const HEADER: &str = "statusref build record 3";
+/// The record of the version before, which lacks the parts and the shared hash: still proof
+/// that a build made the folder.
+const HEADER_2: &str = "statusref build record 2";
 
 /// Where the record of the output folder `out` is kept: `.NAME.statusref-build` beside it.
 pub fn record_path(out: &Path) -> PathBuf {
@@ -32,8 +38,8 @@ pub enum State {
     /// A build began and has not finished: files may be half replaced and temporaries left.
     Building,
     /// A build finished, made from inputs with this fingerprint, leaving a tree with this
-    /// signature.
-    Complete { inputs: u64, tree: u64 },
+    /// signature; `shared` is the hash of all the inputs but the parts.
+    Complete { inputs: u64, tree: u64, shared: u64 },
 }
 
 /// The head of a record: its state and the files that are not pages, which the tree signature
@@ -42,6 +48,8 @@ pub enum State {
 pub struct Record {
     pub state: State,
     pub others: Vec<String>,
+    /// The hash of each part pages are made from, by name.
+    pub parts: HashMap<String, u64>,
 }
 
 impl Record {
@@ -62,18 +70,34 @@ impl Record {
                 std::io::Error::other("not a statusref build record"),
             )
         };
-        if next().as_deref() != Some(HEADER) {
-            return Err(not_a_record());
-        }
+        let current = match next().as_deref() {
+            Some(HEADER) => true,
+            Some(HEADER_2) => false,
+            _ => return Err(not_a_record()),
+        };
         let state = parse_state(&next().ok_or_else(not_a_record)?).ok_or_else(not_a_record)?;
+        // An older record vouches for nothing but ownership: the next build compares every file.
+        let state = if current { state } else { State::Building };
         let mut others = Vec::new();
+        let mut parts = HashMap::new();
         while let Some(line) = next() {
             match line.split_once(' ') {
                 Some(("o", rel)) if is_safe_relative(rel) => others.push(rel.to_string()),
-                _ => break, // the pages follow the other files
+                Some(("k", part)) => {
+                    if let Some((hash, name)) = part.split_once(' ')
+                        && let Ok(hash) = u64::from_str_radix(hash, 16)
+                    {
+                        parts.insert(name.to_string(), hash);
+                    }
+                }
+                _ => break, // the pages follow
             }
         }
-        Ok(Some(Record { state, others }))
+        Ok(Some(Record {
+            state,
+            others,
+            parts,
+        }))
     }
 }
 
@@ -84,7 +108,15 @@ fn parse_state(line: &str) -> Option<State> {
     let mut words = line.strip_prefix("complete ")?.split(' ');
     let inputs = u64::from_str_radix(words.next()?, 16).ok()?;
     let tree = u64::from_str_radix(words.next()?, 16).ok()?;
-    Some(State::Complete { inputs, tree })
+    // A record of the version before has no shared hash; it is read as unfinished anyway.
+    let shared = words
+        .next()
+        .map_or(Some(0), |w| u64::from_str_radix(w, 16).ok())?;
+    Some(State::Complete {
+        inputs,
+        tree,
+        shared,
+    })
 }
 
 /// Every file the record beside `out` names, pages and others, calling `each` with its path.
@@ -113,6 +145,7 @@ pub fn write(
     out: &Path,
     state: State,
     others: &[String],
+    parts: &[(String, u64)],
     pages: impl Iterator<Item = String>,
 ) -> Result<()> {
     let path = record_path(out);
@@ -124,11 +157,18 @@ pub fn write(
     writeln!(w, "{HEADER}").map_err(io)?;
     match state {
         State::Building => writeln!(w, "building"),
-        State::Complete { inputs, tree } => writeln!(w, "complete {inputs:016x} {tree:016x}"),
+        State::Complete {
+            inputs,
+            tree,
+            shared,
+        } => writeln!(w, "complete {inputs:016x} {tree:016x} {shared:016x}"),
     }
     .map_err(io)?;
     for rel in others {
         writeln!(w, "o {rel}").map_err(io)?;
+    }
+    for (name, hash) in parts {
+        writeln!(w, "k {hash:016x} {name}").map_err(io)?;
     }
     for rel in pages {
         writeln!(w, "p {rel}").map_err(io)?;
@@ -160,11 +200,35 @@ pub fn up_to_date(
     page: impl Fn(usize) -> String + Sync,
 ) -> Option<usize> {
     let record = record?;
-    let State::Complete { inputs: was, tree } = record.state else {
+    let State::Complete {
+        inputs: was, tree, ..
+    } = record.state
+    else {
         return None;
     };
     (was == inputs && tree_signature(root, count, page, &record.others) == Some(tree))
         .then(|| count + record.others.len())
+}
+
+/// The parts the last build recorded, if it finished, its shared inputs hashed to `shared` as
+/// this build's do, and the folder is exactly as it left it: then a page made only of parts
+/// whose hashes match would come out as the file that is there. Reads only.
+pub fn reusable_parts<'r>(
+    root: &Path,
+    record: Option<&'r Record>,
+    shared: u64,
+    count: usize,
+    page: impl Fn(usize) -> String + Sync,
+) -> Option<&'r HashMap<String, u64>> {
+    let record = record?;
+    let State::Complete {
+        tree, shared: was, ..
+    } = record.state
+    else {
+        return None;
+    };
+    (was == shared && tree_signature(root, count, page, &record.others) == Some(tree))
+        .then_some(&record.parts)
 }
 
 /// A hash over what a build leaves: the pages `page(0..count)` and the `others` files, each
@@ -234,11 +298,14 @@ mod tests {
         let state = State::Complete {
             inputs: 0xabc,
             tree: u64::MAX,
+            shared: 7,
         };
+        let parts = [("code ftp/150".to_string(), 0xfeed)];
         write(
             &out,
             state,
             &others,
+            &parts,
             ["x/index.html".to_string()].into_iter(),
         )
         .unwrap();
@@ -246,6 +313,7 @@ mod tests {
         let record = Record::read(&out).unwrap().unwrap();
         assert_eq!(record.state, state);
         assert_eq!(record.others, others);
+        assert_eq!(record.parts.get("code ftp/150"), Some(&0xfeed));
         let mut all = Vec::new();
         for_each_file(&out, |rel| all.push(rel.to_string())).unwrap();
         assert_eq!(all, ["robots.txt", "a/b.css", "x/index.html"]);
