@@ -193,25 +193,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         None
     };
     let not_rendered = write_pages(&output, &renderer, (&pages, &kept), &catalog, progress)?;
-    for (name, bytes) in statics {
-        output.put(&name, &bytes)?;
-    }
-    output.put(
-        render::SEARCH_INDEX_FILE,
-        renderer.search_index().as_bytes(),
-    )?;
-    let canonical = pages.iter().filter_map(|page| {
-        page.dir(&catalog)
-            .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
-    });
-    output.write_sitemaps(
-        &catalog.site.base_url,
-        pages.len() - 1,
-        canonical,
-        |urls| renderer.sitemap(urls),
-        |parts| renderer.sitemap_index(parts),
-    )?;
-    output.put("robots.txt", &renderer.robots()?)?;
+    write_other_files(&output, &renderer, statics, &pages, &catalog)?;
     if let Some(temp) = bundle {
         output.adopt(temp, BUNDLE_FILE)?;
     }
@@ -312,6 +294,37 @@ fn write_pages(
         )?;
     progress.finish();
     Ok(not_rendered.into_inner())
+}
+
+/// Writes the files besides the pages and the bundle: the static files, the search index, the
+/// sitemaps and robots.txt.
+fn write_other_files(
+    output: &Output,
+    renderer: &Renderer,
+    statics: Vec<(String, Vec<u8>)>,
+    pages: &PageList,
+    catalog: &Catalog,
+) -> Result<()> {
+    for (name, bytes) in statics {
+        output.put(&name, &bytes)?;
+    }
+    output.put(
+        render::SEARCH_INDEX_FILE,
+        renderer.search_index().as_bytes(),
+    )?;
+    let canonical = pages.iter().filter_map(|page| {
+        page.dir(catalog)
+            .map(|dir| (renderer.links().canonical(&dir), renderer.modified(page)))
+    });
+    output.write_sitemaps(
+        &catalog.site.base_url,
+        pages.len() - 1,
+        canonical,
+        |urls| renderer.sitemap(urls),
+        |parts| renderer.sitemap_index(parts),
+    )?;
+    output.put("robots.txt", &renderer.robots()?)?;
+    Ok(())
 }
 
 /// Every file a build writes besides the pages, sorted: the static files, the search index,
