@@ -7,17 +7,16 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::catalog::{self, Catalog, Fingerprint};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
 use crate::render::LinkStyle;
 use crate::render::{self, BundleLink, PageList, PageRef, Renderer};
-use crate::write::{self, Output, archive, record};
+use crate::write::{self, Output, record};
+
+mod pages;
 
 /// Static files a site gets when its static/ lacks them: the stylesheet, the icons, and the
 /// image that link previews show.
@@ -151,7 +150,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         });
     }
     let tera = render::load_templates(&options.root.join("templates"))?;
-    let mut renderer = Renderer::new(tera.clone(), &catalog, options.links)?;
+    let mut renderer = Renderer::for_both_styles(tera, &catalog)?;
     render_one_of_each_kind(&renderer, &pages)?;
     let statics = site_files(&options.root, &catalog)?;
     let with_bundle = options.bundle && options.links == LinkStyle::Directory;
@@ -171,31 +170,38 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let previous_bundle = claim.root.join(BUNDLE_FILE);
     let output = Output::open(claim, &others, (0..pages.len()).map(page_path), belongs)?;
 
-    // The bundle is made first, into a temporary file, so the home page can give its size.
-    let bundle = if with_bundle {
-        let temp = output.temp_file()?;
-        // The same catalog and templates, rendered with links that name their files.
-        let reuse = unchanged.as_ref().and_then(|_| {
-            let reader = archive::Reader::open(&previous_bundle).ok()?;
-            Some(Reuse {
-                reader,
-                unchanged: &kept,
-                lost: false,
-            })
-        });
-        let bytes = write_bundle_to(&catalog, tera, &statics, &temp, reuse)?;
+    let temp = with_bundle.then(|| output.temp_file()).transpose()?;
+    let mut bundle = match &temp {
+        Some(temp) => {
+            let previous = unchanged
+                .as_ref()
+                .map(|_| (previous_bundle.as_path(), &kept as _));
+            Some(pages::Bundle::new(temp, previous)?)
+        }
+        None => None,
+    };
+    let not_rendered = pages::Pages {
+        renderer: &renderer,
+        catalog: &catalog,
+        list: &pages,
+        output: Some((&output, options.links)),
+        kept: &kept,
+        progress,
+    }
+    .write(bundle.is_none(), bundle.as_mut())?;
+    write_other_files(&output, &renderer, &statics, &pages, &catalog)?;
+    if let (Some(bundle), Some(temp)) = (bundle, temp) {
+        let bytes = bundle.finish(bundle_extras(&statics, &renderer.search_index()))?;
+        output.adopt(temp, BUNDLE_FILE)?;
+        // The home page gives the bundle's size, so it is written last.
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
             bytes,
         });
-        Some(temp)
-    } else {
-        None
-    };
-    let not_rendered = write_pages(&output, &renderer, (&pages, &kept), &catalog, progress)?;
-    write_other_files(&output, &renderer, statics, &pages, &catalog)?;
-    if let Some(temp) = bundle {
-        output.adopt(temp, BUNDLE_FILE)?;
+        let (mut marked, mut home) = (Vec::new(), Vec::new());
+        renderer.render(PageRef::Home, &mut marked)?;
+        renderer.expand(&marked, options.links, &mut home);
+        output.put(&PageRef::Home.output_path(&catalog), &home)?;
     }
     let removed = output.remove_stale()?;
     let parts = fingerprint.parts(&catalog);
@@ -212,101 +218,17 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     })
 }
 
-/// Writes every page but those `kept` as they are. Pages new to the output go first, then the
-/// ones that replace old versions: a build stopped at any moment leaves every old page in place
-/// and linking only to pages that exist. One byte per page remembers which were new. Returns
-/// how many were kept.
-fn write_pages(
-    output: &Output,
-    renderer: &Renderer,
-    (pages, kept): (&PageList, &(dyn Fn(usize) -> bool + Sync)),
-    catalog: &Catalog,
-    progress: &dyn Progress,
-) -> Result<usize> {
-    let is_new: Vec<bool> = if output.was_empty() {
-        vec![true; pages.len()]
-    } else {
-        (0..pages.len())
-            .into_par_iter()
-            .map(|i| {
-                !kept(i)
-                    && !output
-                        .root()
-                        .join(pages.get(i).output_path(catalog))
-                        .exists()
-            })
-            .collect()
-    };
-    progress.start(pages.len());
-    let render_and_put = |buf: &mut Vec<u8>, i: usize, new: bool| {
-        let page = pages.get(i);
-        buf.clear();
-        renderer.render(page, buf)?;
-        let path = page.output_path(catalog);
-        if new {
-            output.put_new(&path, buf)?;
-        } else {
-            output.put(&path, buf)?;
-        }
-        progress.advance();
-        Ok::<(), Error>(())
-    };
-    // New pages: one thread makes their folders, in the order the writers take the pages, so
-    // that the writers do not queue at the lock of the protocol's folder that holds them all.
-    let new_pages = || (0..pages.len()).filter(|&i| is_new[i]);
-    let taken = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            output.make_folders_ahead(
-                new_pages(),
-                |i| pages.get(i).output_path(catalog),
-                &taken,
-                &stop,
-            )
-        });
-        let written = new_pages()
-            .inspect(|_| {
-                taken.fetch_add(1, Ordering::Relaxed);
-            })
-            .par_bridge()
-            .try_for_each_init(
-                || Vec::with_capacity(64 * 1024),
-                |buf, i| render_and_put(buf, i, true),
-            );
-        stop.store(true, Ordering::Relaxed);
-        written
-    })?;
-    let not_rendered = AtomicUsize::new(0);
-    (0..pages.len())
-        .into_par_iter()
-        .filter(|&i| !is_new[i])
-        .try_for_each_init(
-            || Vec::with_capacity(64 * 1024),
-            |buf, i| {
-                if kept(i) {
-                    not_rendered.fetch_add(1, Ordering::Relaxed);
-                    progress.advance();
-                    return Ok(());
-                }
-                render_and_put(buf, i, false)
-            },
-        )?;
-    progress.finish();
-    Ok(not_rendered.into_inner())
-}
-
 /// Writes the files besides the pages and the bundle: the static files, the search index, the
 /// sitemaps and robots.txt.
 fn write_other_files(
     output: &Output,
     renderer: &Renderer,
-    statics: Vec<(String, Vec<u8>)>,
+    statics: &[(String, Vec<u8>)],
     pages: &PageList,
     catalog: &Catalog,
 ) -> Result<()> {
     for (name, bytes) in statics {
-        output.put(&name, &bytes)?;
+        output.put(name, bytes)?;
     }
     output.put(
         render::SEARCH_INDEX_FILE,
@@ -355,106 +277,36 @@ pub fn bundle(root: &Path, base_url: Option<&str>, dest: &Path) -> Result<u64> {
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
     let catalog = load_catalog(root, base_url)?;
     let tera = render::load_templates(&root.join("templates"))?;
+    let renderer = Renderer::for_both_styles(tera, &catalog)?;
+    let pages = PageList::new(&catalog);
+    render_one_of_each_kind(&renderer, &pages)?;
     let statics = site_files(root, &catalog)?;
     let temp = write::temp_file_in(dir)?;
-    let bytes = write_bundle_to(&catalog, tera, &statics, &temp, None)?;
+    let mut bundle = pages::Bundle::new(&temp, None)?;
+    pages::Pages {
+        renderer: &renderer,
+        catalog: &catalog,
+        list: &pages,
+        output: None,
+        kept: &|_| false,
+        progress: &Silent,
+    }
+    .write(false, Some(&mut bundle))?;
+    let bytes = bundle.finish(bundle_extras(&statics, &renderer.search_index()))?;
     temp.persist(dest)
         .map_err(|e| Error::io("cannot write", dest, e.error))?;
     Ok(bytes)
 }
 
-/// Renders the offline site (every link relative and naming its file) straight into a zip.
-/// Pages render and compress in parallel a chunk at a time and enter the zip in a fixed order,
-/// so the same input gives the same bytes and memory holds one chunk at most. Pages `reuse`
-/// vouches for are copied from the previous bundle instead.
-fn write_bundle_to(
-    catalog: &Catalog,
-    tera: tera::Tera,
-    statics: &[(String, Vec<u8>)],
-    temp: &tempfile::NamedTempFile,
-    mut reuse: Option<Reuse>,
-) -> Result<u64> {
-    let renderer = Renderer::new(tera, catalog, LinkStyle::File)?;
-    let pages = PageList::new(catalog);
-    render_one_of_each_kind(&renderer, &pages)?;
-
-    let path = temp.path();
-    let io_error = |e: std::io::Error| Error::io("cannot write the bundle", path, e);
-    let scratch = path.parent().unwrap_or(Path::new("."));
-    let file = temp.as_file().try_clone().map_err(io_error)?;
-    let mut zip = archive::Writer::new(file, scratch).map_err(io_error)?;
-    const CHUNK: usize = 256;
-    for start in (0..pages.len()).step_by(CHUNK) {
-        let chunk = start..(start + CHUNK).min(pages.len());
-        let names: Vec<String> = chunk
-            .clone()
-            .map(|i| format!("{BUNDLE_DIR}/{}", pages.get(i).output_path(catalog)))
-            .collect();
-        let kept: Vec<Option<archive::CentralEntry>> = chunk
-            .clone()
-            .zip(&names)
-            .map(|(i, name)| reuse.as_mut().and_then(|r| r.entry(i, name)))
-            .collect();
-        let packed: Vec<Option<archive::Packed>> = chunk
-            .into_par_iter()
-            .map_init(Vec::new, |buf, i| {
-                if kept[i - start].is_some() {
-                    return Ok(None);
-                }
-                buf.clear();
-                renderer.render(pages.get(i), buf)?;
-                Ok(Some(archive::deflate(buf)))
-            })
-            .collect::<Result<_>>()?;
-        for ((name, kept), packed) in names.iter().zip(kept).zip(packed) {
-            match (kept, packed, &reuse) {
-                (Some(entry), _, Some(r)) => zip.copy(&r.reader, entry),
-                (_, Some(packed), _) => zip.add(name, &packed),
-                _ => Err(std::io::Error::other(
-                    "a page was neither kept nor rendered",
-                )),
-            }
-            .map_err(io_error)?;
-        }
-    }
-    let search_index = renderer.search_index().into_bytes();
-    let extras = statics
+/// What the bundle holds besides its pages: the static files and the search index.
+fn bundle_extras<'a>(
+    statics: &'a [(String, Vec<u8>)],
+    search_index: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+    statics
         .iter()
         .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .chain([(render::SEARCH_INDEX_FILE, search_index.as_slice())]);
-    for (name, bytes) in extras {
-        zip.add(&format!("{BUNDLE_DIR}/{name}"), &archive::deflate(bytes))
-            .map_err(io_error)?;
-    }
-    let file = zip.finish().map_err(io_error)?;
-    file.sync_all().map_err(io_error)?;
-    Ok(file.metadata().map_err(io_error)?.len())
-}
-
-/// The previous build's bundle, read in step with the pages, and which pages are unchanged
-/// since it was written.
-struct Reuse<'a> {
-    reader: archive::Reader,
-    unchanged: &'a (dyn Fn(usize) -> bool + Sync),
-    /// Set at the first entry that is not the page expected: from there on, every page renders.
-    lost: bool,
-}
-
-impl Reuse<'_> {
-    /// The previous bundle's entry for page `i`, to copy, if the page is unchanged and the entry
-    /// is the page's. Called for every page in order, to stay in step.
-    fn entry(&mut self, i: usize, name: &str) -> Option<archive::CentralEntry> {
-        if self.lost {
-            return None;
-        }
-        match self.reader.next_entry() {
-            Ok(Some(entry)) if entry.name == name => (self.unchanged)(i).then_some(entry),
-            _ => {
-                self.lost = true;
-                None
-            }
-        }
-    }
+        .chain([(render::SEARCH_INDEX_FILE, search_index.as_bytes())])
 }
 
 /// Hashes of everything a build's output depends on: the statusref binary itself (a new

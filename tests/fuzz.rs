@@ -81,11 +81,18 @@ fn loading_never_panics() {
                     for d in &diagnostics {
                         let _ = d.to_string();
                     }
-                    // What render makes of the sections, in both link styles.
+                    // What render makes of the sections, in both link styles, and rendered
+                    // once for both: expanded, it reads as each style rendered alone.
+                    use statusref::render::{Links, markdown::to_html};
+                    let base = "https://example.org/docs";
                     for section in code.iter().flat_map(|c| &c.sections) {
-                        for links in [LinkStyle::Directory, LinkStyle::File] {
-                            let _ =
-                                statusref::render::markdown::to_html(&section.markdown, 1, links);
+                        let both = Links::both(base);
+                        let marked = to_html(&section.markdown, 1, &both);
+                        for style in [LinkStyle::Directory, LinkStyle::File] {
+                            let direct = to_html(&section.markdown, 1, &Links::new(style, base));
+                            let mut expanded = Vec::new();
+                            both.expand(marked.as_bytes(), style, &mut expanded);
+                            prop_assert_eq!(direct.as_bytes(), &expanded[..]);
                         }
                     }
                     codes.extend(code);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{LinkStyle, Renderer, SEARCH_INDEX_FILE};
+use super::{Renderer, SEARCH_INDEX_FILE};
 use crate::dates::Date;
 
 #[derive(Serialize)]
@@ -31,7 +31,7 @@ pub(super) struct PageMeta {
     /// The prefix that turns a folder path from the site root into an href from this page.
     root: String,
     /// What a folder href ends with: "" over http, "index.html" on disk.
-    suffix: &'static str,
+    suffix: String,
     search_js: String,
     search_index: String,
     breadcrumbs: Vec<Crumb>,
@@ -159,10 +159,7 @@ impl Renderer<'_> {
             kind: head.kind,
             protocol: head.protocol,
             root: self.links.asset(from, ""),
-            suffix: match self.links.style() {
-                LinkStyle::Directory => "",
-                LinkStyle::File => "index.html",
-            },
+            suffix: self.links.suffix().to_string(),
             search_js: self.links.asset(from, "search.js"),
             search_index: self.links.asset(from, SEARCH_INDEX_FILE),
             image,

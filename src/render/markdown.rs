@@ -7,13 +7,13 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::LinkStyle;
+use super::Links;
 use crate::load::markdown_options;
 
 /// Renders `text`, with headings `shift` levels lower and `@target` links to the page `target`
 /// one folder up, in `links`' style: from a code page the sibling `503` of the same protocol,
 /// from a number page (itself one folder deep) a protocol's page `http/503`.
-pub fn to_html(text: &str, shift: usize, links: LinkStyle) -> String {
+pub fn to_html(text: &str, shift: usize, links: &Links) -> String {
     let shift_level = |level: HeadingLevel| {
         HeadingLevel::try_from((level as usize + shift).min(6)).unwrap_or(HeadingLevel::H6)
     };
@@ -93,17 +93,22 @@ pub fn inline_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::LinkStyle;
+
+    fn links(style: LinkStyle) -> Links {
+        Links::new(style, "https://example.org/")
+    }
 
     const TEXT: &str =
         "Text [530](@530) and [a pair](@211-vs-503).\n\n### As a client user\n\nDo it.\n";
 
     #[test]
     fn links_by_style_and_headings_by_place() {
-        let dir = to_html(TEXT, 0, LinkStyle::Directory);
+        let dir = to_html(TEXT, 0, &links(LinkStyle::Directory));
         assert!(dir.contains(r#"href="../530/""#), "{dir}");
         assert!(dir.contains(r#"href="../211-vs-503/""#), "{dir}");
         assert!(dir.contains("<h3>"));
-        let file = to_html(TEXT, 1, LinkStyle::File);
+        let file = to_html(TEXT, 1, &links(LinkStyle::File));
         assert!(file.contains(r#"href="../530/index.html""#), "{file}");
         assert!(file.contains("<h4>"));
     }
@@ -125,13 +130,13 @@ mod tests {
         let html = to_html(
             "```http\nGET / HTTP/1.1\n<a href=\"x\">\n```\n",
             0,
-            LinkStyle::Directory,
+            &links(LinkStyle::Directory),
         );
         assert_eq!(
             html,
             "<pre tabindex=\"0\"><code class=\"language-http\">GET / HTTP/1.1\n&lt;a href=\"x\"&gt;\n</code></pre>\n"
         );
-        let plain = to_html("    indented\n", 0, LinkStyle::Directory);
+        let plain = to_html("    indented\n", 0, &links(LinkStyle::Directory));
         assert_eq!(plain, "<pre tabindex=\"0\"><code>indented\n</code></pre>\n");
     }
 }

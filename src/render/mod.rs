@@ -134,7 +134,21 @@ pub fn load_templates(dir: &Path) -> Result<Tera> {
 
 impl<'c> Renderer<'c> {
     pub fn new(tera: Tera, catalog: &'c Catalog, style: LinkStyle) -> Result<Renderer<'c>> {
-        let links = Links::new(style, &catalog.site.base_url);
+        Renderer::with_links(tera, catalog, Links::new(style, &catalog.site.base_url))
+    }
+
+    /// A renderer whose pages come out in either link style through [`Renderer::expand`], so
+    /// that a site and its offline bundle render each page once.
+    pub fn for_both_styles(tera: Tera, catalog: &'c Catalog) -> Result<Renderer<'c>> {
+        Renderer::with_links(tera, catalog, Links::both(&catalog.site.base_url))
+    }
+
+    /// A page this renderer rendered, as it reads in `style`, appended to `out`.
+    pub fn expand(&self, html: &[u8], style: LinkStyle, out: &mut Vec<u8>) {
+        self.links.expand(html, style, out);
+    }
+
+    fn with_links(tera: Tera, catalog: &'c Catalog, links: Links) -> Result<Renderer<'c>> {
         let relevance = catalog.protocols.iter().map(Relevance::new).collect();
         let protocol_modified = catalog
             .protocols
@@ -153,7 +167,6 @@ impl<'c> Renderer<'c> {
         let mut renderer = Renderer {
             tera,
             catalog,
-            links,
             relevance,
             protocol_modified,
             bundle: None,
@@ -191,7 +204,8 @@ impl<'c> Renderer<'c> {
                             c.sections
                                 .iter()
                                 .map(|s| {
-                                    [0, 1].map(|shift| markdown::to_html(&s.markdown, shift, style))
+                                    [0, 1]
+                                        .map(|shift| markdown::to_html(&s.markdown, shift, &links))
                                 })
                                 .collect()
                         })
@@ -204,7 +218,7 @@ impl<'c> Renderer<'c> {
                 .map(|p| {
                     p.notes
                         .iter()
-                        .map(|(pair, note)| (*pair, markdown::to_html(&note.markdown, 0, style)))
+                        .map(|(pair, note)| (*pair, markdown::to_html(&note.markdown, 0, &links)))
                         .collect()
                 })
                 .collect(),
@@ -226,9 +240,11 @@ impl<'c> Renderer<'c> {
                 .map(|n| {
                     n.note
                         .as_ref()
-                        .map(|note| markdown::to_html(&note.markdown, 0, style))
+                        .map(|note| markdown::to_html(&note.markdown, 0, &links))
                 })
                 .collect(),
+            // Last, as the fields before it render with it.
+            links,
         };
         renderer.code_facts = catalog
             .protocols
@@ -356,5 +372,71 @@ impl<'c> Renderer<'c> {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every page of `site` rendered once for both styles reads, expanded, exactly as the page
+    /// rendered for each style alone, under a base URL with a path so that the 404 page's
+    /// links differ too. Returns how many pages were compared.
+    fn both_styles_expand_to_each(site: &Path, every_nth_pair: usize) -> usize {
+        let catalog = crate::site::load_catalog(site, Some("https://example.org/docs"))
+            .unwrap_or_else(|e| panic!("{}: {e}", site.display()));
+        let tera = load_templates(&site.join("templates")).expect("templates");
+        let link = || BundleLink {
+            file: "bundle.zip".to_string(),
+            bytes: 12_345,
+        };
+        let mut both = Renderer::for_both_styles(tera.clone(), &catalog).expect("renderer");
+        both.link_bundle(link());
+        let mut compared = 0;
+        for style in [LinkStyle::Directory, LinkStyle::File] {
+            let mut one = Renderer::new(tera.clone(), &catalog, style).expect("renderer");
+            one.link_bundle(link());
+            let pages = PageList::new(&catalog);
+            let (mut direct, mut marked, mut expanded) = (Vec::new(), Vec::new(), Vec::new());
+            let mut pairs = 0;
+            for page in pages.iter() {
+                if matches!(page, PageRef::Pair(..)) {
+                    pairs += 1;
+                    if pairs % every_nth_pair != 0 {
+                        continue;
+                    }
+                }
+                direct.clear();
+                marked.clear();
+                expanded.clear();
+                one.render(page, &mut direct).expect("direct render");
+                both.render(page, &mut marked).expect("render for both");
+                both.expand(&marked, style, &mut expanded);
+                let path = page.output_path(&catalog);
+                assert!(
+                    direct == expanded,
+                    "{path} in {style:?} style differs:\n{}\n---\n{}",
+                    String::from_utf8_lossy(&direct),
+                    String::from_utf8_lossy(&expanded)
+                );
+                compared += 1;
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn one_render_expands_to_either_style_on_every_fixture_page() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for fixture in ["tests/fixtures/site", "tests/fixtures/protocols"] {
+            assert!(both_styles_expand_to_each(&root.join(fixture), 1) > 10);
+        }
+    }
+
+    #[test]
+    fn one_render_expands_to_either_style_on_the_shipped_site() {
+        // Every page but the comparisons, and one comparison in seven of each protocol.
+        let compared = both_styles_expand_to_each(Path::new(env!("CARGO_MANIFEST_DIR")), 7);
+        assert!(compared > 2 * 3_000, "{compared}");
     }
 }

@@ -148,69 +148,157 @@ pub enum LinkStyle {
     File,
 }
 
-impl LinkStyle {
-    /// The href from a page one folder deep inside a protocol (a code or comparison page) to a
-    /// sibling page `slug` of the same protocol.
-    pub fn sibling(self, slug: &str) -> String {
+/// Where the two link styles differ, and so what a page rendered for both leaves open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// Ends every href to a page: nothing, or `index.html`.
+    Suffix,
+    /// Starts the hrefs of the 404 page, which a server shows at any depth: the site's path
+    /// below its host, or nothing, as the offline 404 page is opened from the root folder.
+    Root,
+    /// The home page's link to itself: `./`, or `index.html`.
+    Here,
+}
+
+const PIECES: [Piece; 3] = [Piece::Suffix, Piece::Root, Piece::Here];
+
+impl Piece {
+    fn code(self) -> u8 {
         match self {
-            LinkStyle::Directory => format!("../{slug}/"),
-            LinkStyle::File => format!("../{slug}/index.html"),
+            Piece::Suffix => b's',
+            Piece::Root => b'r',
+            Piece::Here => b'h',
         }
     }
 }
 
-/// Builds hrefs between pages for one link style.
+#[derive(Debug, Clone)]
+enum Form {
+    Style(LinkStyle),
+    /// Every piece written as a marker, one per piece, that [`Links::expand`] replaces with
+    /// the piece of either style. The markers hold a number drawn for this build, so no input
+    /// holds them by chance, and only letters, digits and hyphens, which no escaping (HTML,
+    /// URL, JSON) changes.
+    Both(Box<Markers>),
+}
+
+#[derive(Debug, Clone)]
+struct Markers {
+    /// One per piece, in the order of `PIECES`.
+    each: [String; 3],
+    /// Finds the part all markers share.
+    finder: memchr::memmem::Finder<'static>,
+}
+
+/// Builds hrefs between pages for one link style, or for both at once.
 #[derive(Debug, Clone)]
 pub struct Links {
-    style: LinkStyle,
+    form: Form,
     /// Path of the site below its host, with a trailing slash: "/" or "/docs/".
     base_path: String,
     base_url: String,
 }
 
 impl Links {
-    pub fn style(&self) -> LinkStyle {
-        self.style
-    }
-
     pub fn new(style: LinkStyle, base_url: &str) -> Links {
         let base_url = base_url.trim_end_matches('/').to_string();
         let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
         let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
         Links {
-            style,
+            form: Form::Style(style),
             base_path: format!("{path}/"),
             base_url,
         }
     }
 
+    /// Links whose pages come out in either style through [`Links::expand`]: a site and its
+    /// offline bundle from one render of each page.
+    pub fn both(base_url: &str) -> Links {
+        use std::hash::BuildHasher;
+        let drawn = std::hash::RandomState::new().hash_one(std::process::id());
+        let prefix = format!("statusref-link-{drawn:016x}-");
+        Links {
+            form: Form::Both(Box::new(Markers {
+                each: PIECES.map(|p| format!("{prefix}{}", p.code() as char)),
+                finder: memchr::memmem::Finder::new(prefix.as_bytes()).into_owned(),
+            })),
+            ..Links::new(LinkStyle::Directory, base_url)
+        }
+    }
+
+    fn piece(&self, piece: Piece) -> &str {
+        match (&self.form, piece) {
+            (Form::Both(markers), _) => &markers.each[piece as usize],
+            (Form::Style(style), piece) => self.piece_in(*style, piece),
+        }
+    }
+
+    fn piece_in(&self, style: LinkStyle, piece: Piece) -> &str {
+        match (style, piece) {
+            (LinkStyle::Directory, Piece::Suffix) => "",
+            (LinkStyle::Directory, Piece::Root) => &self.base_path,
+            (LinkStyle::Directory, Piece::Here) => "./",
+            (LinkStyle::File, Piece::Suffix) => "index.html",
+            (LinkStyle::File, Piece::Root) => "",
+            (LinkStyle::File, Piece::Here) => "index.html",
+        }
+    }
+
+    /// What ends every href to a page, for scripts that build such hrefs (`data-suffix`).
+    pub fn suffix(&self) -> &str {
+        self.piece(Piece::Suffix)
+    }
+
+    /// `html`, rendered with these links, as it reads in `style`, appended to `out`. Links of
+    /// one style only expand to that style.
+    pub fn expand(&self, html: &[u8], style: LinkStyle, out: &mut Vec<u8>) {
+        let Form::Both(markers) = &self.form else {
+            debug_assert!(matches!(self.form, Form::Style(s) if s == style));
+            out.extend_from_slice(html);
+            return;
+        };
+        let prefix = markers.finder.needle().len();
+        let mut rest = html;
+        while let Some(at) = markers.finder.find(rest) {
+            out.extend_from_slice(&rest[..at]);
+            let code = rest.get(at + prefix).copied();
+            match PIECES.into_iter().find(|p| Some(p.code()) == code) {
+                Some(piece) => {
+                    out.extend_from_slice(self.piece_in(style, piece).as_bytes());
+                    rest = &rest[at + markers.each[piece as usize].len()..];
+                }
+                None => {
+                    out.extend_from_slice(&rest[at..at + prefix]);
+                    rest = &rest[at + prefix..];
+                }
+            }
+        }
+        out.extend_from_slice(rest);
+    }
+
     /// The href from a page in folder `from` (None: the 404 page, which a server shows at any
     /// depth) to the folder page `to`.
     pub fn href(&self, from: Option<&str>, to: &str) -> String {
-        let index = match self.style {
-            LinkStyle::Directory => "",
-            LinkStyle::File => "index.html",
-        };
         match from {
-            Some(from) => {
-                let target = up_from(from, &[to, index]);
-                if target.is_empty() {
-                    "./".to_string()
-                } else {
-                    target
-                }
+            Some(from) if to.is_empty() && !from.contains('/') => {
+                self.piece(Piece::Here).to_string()
             }
-            None if self.style == LinkStyle::File => [to, index].concat(),
-            None => [&self.base_path, to].concat(),
+            Some(from) => up_from(from, &[to, self.piece(Piece::Suffix)]),
+            None => [self.piece(Piece::Root), to, self.piece(Piece::Suffix)].concat(),
         }
+    }
+
+    /// The href from a page one folder deep inside a protocol (a code or comparison page) to a
+    /// sibling page `slug` of the same protocol.
+    pub fn sibling(&self, slug: &str) -> String {
+        ["../", slug, "/", self.piece(Piece::Suffix)].concat()
     }
 
     /// A file at the site root, such as the stylesheet.
     pub fn asset(&self, from: Option<&str>, file: &str) -> String {
         match from {
             Some(from) => up_from(from, &[file]),
-            None if self.style == LinkStyle::File => file.to_string(),
-            None => [&self.base_path, file].concat(),
+            None => [self.piece(Piece::Root), file].concat(),
         }
     }
 
