@@ -50,9 +50,19 @@ series = [
     ("statusref build --no-bundle", "no-bundle", "fresh_s", "peak_rss_mib", "#2e9e5b", ""),
     ("cp -r of the build's output", "default", "cp_s", None, "#1f5fbf", "5,4"),
     ("cp -r of the --no-bundle output", "no-bundle", "cp_s", None, "#2e9e5b", "5,4"),
-    ("Hugo", "hugo", "fresh_s", "peak_rss_mib", "#c0392b", ""),
+    # Hugo's memory, 100 MiB to 2 GiB, would flatten statusref's to the axis; the table has it.
+    ("Hugo", "hugo", "fresh_s", None, "#c0392b", ""),
 ]
 synthetic = sorted((s for s in pages if s != "shipped"), key=lambda s: pages[s])
+
+
+def nice_step(top):
+    """A round tick step giving about four ticks up to `top`."""
+    step = 10 ** (len(str(int(top / 4))) - 1) if top >= 4 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if top / (step * factor) <= 5:
+            return step * factor
+    return step * 10
 
 
 def panel(x0, title, unit, metric_index, limit=None):
@@ -68,15 +78,18 @@ def panel(x0, title, unit, metric_index, limit=None):
     ymax = max(max(y for _, y in pts) for pts, *_ in points.values() if pts) * 1.1
     if limit:
         ymax = max(ymax, limit * 1.15)
+    xstep, ystep = nice_step(xmax), nice_step(ymax)
     sx = lambda x: x0 + PAD + (W - PAD - 10) * x / xmax
     sy = lambda y: H - PAD + 10 - (H - PAD - 20) * y / ymax
     out = [f'<text x="{x0 + W / 2}" y="16" text-anchor="middle" font-weight="bold">{title}</text>']
     out.append(f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(xmax)}" y2="{sy(0)}" stroke="#333"/>')
     out.append(f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(0)}" y2="{sy(ymax)}" stroke="#333"/>')
-    for k in range(5):
-        x, y = xmax / 1.05 * k / 4, ymax / 1.1 * k / 4
-        out.append(f'<text x="{sx(x)}" y="{sy(0) + 14}" text-anchor="middle">{x / 1000:.0f}k</text>')
-        out.append(f'<text x="{sx(0) - 4}" y="{sy(y) + 4}" text-anchor="end">{y:.0f}</text>')
+    for k in range(int(xmax // xstep) + 1):
+        x = k * xstep
+        out.append(f'<text x="{sx(x)}" y="{sy(0) + 14}" text-anchor="middle">{x / 1000:g}k</text>')
+    for k in range(int(ymax // ystep) + 1):
+        y = k * ystep
+        out.append(f'<text x="{sx(0) - 4}" y="{sy(y) + 4}" text-anchor="end">{y:g}</text>')
     out.append(f'<text x="{x0 + W / 2}" y="{H - 6}" text-anchor="middle">pages</text>')
     out.append(f'<text x="{x0 + 12}" y="{H / 2}" transform="rotate(-90 {x0 + 12} {H / 2})" text-anchor="middle">{unit}</text>')
     if limit:
@@ -95,6 +108,7 @@ def panel(x0, title, unit, metric_index, limit=None):
 parts = panel(0, "Build time", "seconds", 0) + panel(W + 20, "Peak memory", "MiB (peak RSS)", 1, limit=64)
 legend_y = H + 14
 for k, (label, _, _, _, colour, dash) in enumerate(series):
+    label += " (time only)" if label == "Hugo" else ""
     x = 10 + (k % 3) * 260
     y = legend_y + (k // 3) * 18
     parts.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
