@@ -150,49 +150,14 @@ impl<'c> Renderer<'c> {
 
     fn with_links(tera: Tera, catalog: &'c Catalog, links: Links) -> Result<Renderer<'c>> {
         let relevance = catalog.protocols.iter().map(Relevance::new).collect();
-        let protocol_modified = catalog
-            .protocols
-            .iter()
-            .map(|p| {
-                let codes = p.codes.iter().map(|c| &c.modified);
-                let notes = p.notes.values().map(|n| &n.modified);
-                std::iter::once(&p.modified)
-                    .chain(codes)
-                    .chain(notes)
-                    .max()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect();
         let mut renderer = Renderer {
             tera,
             catalog,
             relevance,
-            protocol_modified,
+            protocol_modified: catalog.protocols.iter().map(protocol_modified).collect(),
             bundle: None,
             pair_views: Vec::new(),
-            site_value: {
-                #[derive(Serialize)]
-                struct Site<'a> {
-                    title: &'a str,
-                    description: &'a str,
-                    language: &'a str,
-                    base_url: &'a str,
-                    search_placeholder: String,
-                }
-                let site = &catalog.site;
-                tera::Value::from_serializable(&Site {
-                    title: &site.title,
-                    description: &site.description,
-                    language: &site.language,
-                    base_url: &site.base_url,
-                    search_placeholder: if site.search_examples.is_empty() {
-                        "Search codes and comparisons".to_string()
-                    } else {
-                        format!("Search: {}", site.search_examples.join(", "))
-                    },
-                })
-            },
+            site_value: site_value(&catalog.site),
             code_facts: Vec::new(),
             sections: catalog
                 .protocols
@@ -373,6 +338,41 @@ impl<'c> Renderer<'c> {
             }
         }
     }
+}
+
+/// The newest date of a protocol's settings, codes and notes.
+fn protocol_modified(p: &crate::catalog::Protocol) -> Date {
+    let codes = p.codes.iter().map(|c| &c.modified);
+    let notes = p.notes.values().map(|n| &n.modified);
+    std::iter::once(&p.modified)
+        .chain(codes)
+        .chain(notes)
+        .max()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The site's settings as every template sees them.
+fn site_value(site: &SiteConfig) -> tera::Value {
+    #[derive(Serialize)]
+    struct Site<'a> {
+        title: &'a str,
+        description: &'a str,
+        language: &'a str,
+        base_url: &'a str,
+        search_placeholder: String,
+    }
+    tera::Value::from_serializable(&Site {
+        title: &site.title,
+        description: &site.description,
+        language: &site.language,
+        base_url: &site.base_url,
+        search_placeholder: if site.search_examples.is_empty() {
+            "Search codes and comparisons".to_string()
+        } else {
+            format!("Search: {}", site.search_examples.join(", "))
+        },
+    })
 }
 
 #[cfg(test)]

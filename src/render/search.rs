@@ -8,60 +8,62 @@ use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, CodeId, Form};
 
+/// The search index's parts, in short field names to keep the file small.
+#[derive(Serialize)]
+struct ProtocolEntry<'a> {
+    slug: &'a str,
+    name: &'a str,
+    /// Class labels by digit, for telling a reader that two codes disagree in class.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    k: BTreeMap<&'a str, &'a str>,
+    /// The protocol whose codes this one's codes travel with, and what to say when the
+    /// two typed together disagree in class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w: Option<With<'a>>,
+}
+#[derive(Serialize)]
+struct With<'a> {
+    p: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
+}
+#[derive(Serialize)]
+struct CodeEntry<'a> {
+    /// Protocol slug, code as written, URL segment, rank, label, summary.
+    p: &'a str,
+    c: &'a str,
+    u: &'a str,
+    r: usize,
+    n: String,
+    s: &'a str,
+    /// Other words that find it: former names, a named code's number.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    a: Vec<String>,
+    /// Set for a range page, which has no comparisons.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    x: bool,
+    /// The digit of its class, where its protocol's classes go by digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<&'a str>,
+}
+/// A number several protocols use, with the protocols its page names in its heading.
+#[derive(Serialize)]
+struct NumberEntry<'a> {
+    n: &'a str,
+    t: String,
+}
+#[derive(Serialize)]
+struct Index<'a> {
+    protocols: Vec<ProtocolEntry<'a>>,
+    codes: Vec<CodeEntry<'a>>,
+    numbers: Vec<NumberEntry<'a>>,
+}
+
 impl Renderer<'_> {
     /// The search index: every code of every protocol, as a classic script that sets
     /// `window.statusrefIndex`. Pairs need no entries: the script composes them from two codes,
     /// in the order of each code's rank, which is its place in the protocol's order.
     pub fn search_index(&self) -> String {
-        #[derive(Serialize)]
-        struct ProtocolEntry<'a> {
-            slug: &'a str,
-            name: &'a str,
-            /// Class labels by digit, for telling a reader that two codes disagree in class.
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            k: BTreeMap<&'a str, &'a str>,
-            /// The protocol whose codes this one's codes travel with, and what to say when the
-            /// two typed together disagree in class.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            w: Option<With<'a>>,
-        }
-        #[derive(Serialize)]
-        struct With<'a> {
-            p: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            d: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        struct CodeEntry<'a> {
-            /// Protocol slug, code as written, URL segment, rank, label, summary.
-            p: &'a str,
-            c: &'a str,
-            u: &'a str,
-            r: usize,
-            n: String,
-            s: &'a str,
-            /// Other words that find it: former names, a named code's number.
-            #[serde(skip_serializing_if = "Vec::is_empty")]
-            a: Vec<String>,
-            /// Set for a range page, which has no comparisons.
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            x: bool,
-            /// The digit of its class, where its protocol's classes go by digit.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            k: Option<&'a str>,
-        }
-        /// A number several protocols use, with the protocols its page names in its heading.
-        #[derive(Serialize)]
-        struct NumberEntry<'a> {
-            n: &'a str,
-            t: String,
-        }
-        #[derive(Serialize)]
-        struct Index<'a> {
-            protocols: Vec<ProtocolEntry<'a>>,
-            codes: Vec<CodeEntry<'a>>,
-            numbers: Vec<NumberEntry<'a>>,
-        }
         let protocols = &self.catalog.protocols;
         let index = Index {
             protocols: protocols
