@@ -4,10 +4,11 @@
 //! The build is one pipeline, one module per stage, data flowing one way:
 //! [`load`] (files to sources: settings, front matter, markdown sections and their links) →
 //! [`catalog`] (the validated model: each protocol's scheme, vocabulary, classes, fact fields and
-//! codes, and the numbers codes of several protocols share) → [`compare`] (pairs and relevance) → [`render`] (markdown to HTML once per link style,
-//! Tera contexts with sentences from [`prose`], head and JSON-LD, search index, sitemaps) →
+//! codes, and the numbers codes of several protocols share) → [`compare`] (pairs and relevance)
+//! → [`render`] (markdown to HTML, each page rendered once for both link styles, Tera contexts
+//! with sentences from [`prose`], head and JSON-LD, search index, sitemaps) →
 //! [`write`] (the output folder, which it first claims as its own). [`site`] runs the stages in
-//! order, once for a build that also writes the offline bundle; [`check`] runs them without
+//! order, one pass writing both the pages and the offline bundle; [`check`] runs them without
 //! writing, [`serve`] again on every change.
 
 pub mod catalog;

@@ -1,8 +1,9 @@
 //! Render: turns catalog entries into HTML through Tera templates.
 //!
 //! Owns the templates (the binary's defaults, overridden file by file by a site's templates/),
-//! and one renderer per link style. Its parts: `urls` (the pages and the hrefs between them),
-//! `markdown` (each code's sections, rendered once per style), `views` (the context of each kind
+//! and the renderer, for one link style or for both at once (a page rendered for both expands
+//! into either). Its parts: `urls` (the pages and the hrefs between them), `markdown` (each
+//! code's sections, rendered once per renderer), `views` (the context of each kind
 //! of page), `head` (titles, descriptions, canonical URLs, JSON-LD), `search` (the search index),
 //! `sitemap` (sitemaps and robots.txt) and `data` (the open data: JSON, CSV and their schema).
 //! Not for: composing sentences (`prose`) or touching the output folder (`write`).
