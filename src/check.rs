@@ -44,7 +44,7 @@ struct Targets<'c> {
 pub fn check(root: &Path) -> Result<CheckReport> {
     let catalog = site::load_catalog(root, None)?;
     let tera = render::load_templates(&root.join("templates"))?;
-    let mut renderer = Renderer::new(tera, &catalog, LinkStyle::Directory)?;
+    let renderer = Renderer::new(tera, &catalog, LinkStyle::Directory)?;
     // The published home page links the bundle that `build` writes beside it.
     renderer.link_bundle(BundleLink {
         file: site::BUNDLE_FILE.to_string(),

@@ -150,7 +150,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         });
     }
     let tera = render::load_templates(&options.root.join("templates"))?;
-    let mut renderer = Renderer::for_both_styles(tera, &catalog)?;
+    let renderer = Renderer::for_both_styles(tera, &catalog)?;
     render_one_of_each_kind(&renderer, &pages)?;
     let statics = site_files(&options.root, &catalog)?;
     let with_bundle = options.bundle && options.links == LinkStyle::Directory;
@@ -180,28 +180,24 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         }
         None => None,
     };
-    let not_rendered = pages::Pages {
+    let pass = pages::Pages {
         renderer: &renderer,
         catalog: &catalog,
         list: &pages,
         output: Some((&output, options.links)),
         kept: &kept,
         progress,
-    }
-    .write(bundle.is_none(), bundle.as_mut())?;
+    };
+    let not_rendered = pass.write(bundle.is_none(), bundle.as_mut())?;
     write_other_files(&output, &renderer, &statics, &pages, &catalog)?;
     if let (Some(bundle), Some(temp)) = (bundle, temp) {
         let bytes = bundle.finish(bundle_extras(&statics, &renderer.search_index()))?;
         output.adopt(temp, BUNDLE_FILE)?;
-        // The home page gives the bundle's size, so it is written last.
         renderer.link_bundle(BundleLink {
             file: BUNDLE_FILE.to_string(),
             bytes,
         });
-        let (mut marked, mut home) = (Vec::new(), Vec::new());
-        renderer.render(PageRef::Home, &mut marked)?;
-        renderer.expand(&marked, options.links, &mut home);
-        output.put(&PageRef::Home.output_path(&catalog), &home)?;
+        pass.write_home()?;
     }
     let removed = output.remove_stale()?;
     let parts = fingerprint.parts(&catalog);

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -83,7 +84,8 @@ pub struct Renderer<'c> {
     relevance: Vec<Relevance>,
     /// Per protocol, the newest date of its settings, codes and notes.
     protocol_modified: Vec<Date>,
-    bundle: Option<BundleLink>,
+    /// Set once, after the other pages: the home page gives the bundle's size.
+    bundle: OnceLock<BundleLink>,
     /// Per protocol and code, the code as a comparison page shows it, made once: every
     /// comparison page is two folders deep, so its links read the same on all of them.
     pair_views: Vec<Vec<tera::Value>>,
@@ -156,7 +158,7 @@ impl<'c> Renderer<'c> {
             catalog,
             relevance,
             protocol_modified: catalog.protocols.iter().map(protocol_modified).collect(),
-            bundle: None,
+            bundle: OnceLock::new(),
             pair_views: Vec::new(),
             site_value: site_value(&catalog.site),
             code_facts: Vec::new(),
@@ -255,9 +257,10 @@ impl<'c> Renderer<'c> {
         &self.links
     }
 
-    /// Links the home page to the offline bundle published beside the site.
-    pub fn link_bundle(&mut self, bundle: BundleLink) {
-        self.bundle = Some(bundle);
+    /// Links the home page to the offline bundle published beside the site. The first link
+    /// stays: a renderer renders one build.
+    pub fn link_bundle(&self, bundle: BundleLink) {
+        let _ = self.bundle.set(bundle);
     }
 
     /// Renders one page into `out`.
@@ -391,11 +394,11 @@ mod tests {
             file: "bundle.zip".to_string(),
             bytes: 12_345,
         };
-        let mut both = Renderer::for_both_styles(tera.clone(), &catalog).expect("renderer");
+        let both = Renderer::for_both_styles(tera.clone(), &catalog).expect("renderer");
         both.link_bundle(link());
         let mut compared = 0;
         for style in [LinkStyle::Directory, LinkStyle::File] {
-            let mut one = Renderer::new(tera.clone(), &catalog, style).expect("renderer");
+            let one = Renderer::new(tera.clone(), &catalog, style).expect("renderer");
             one.link_bundle(link());
             let pages = PageList::new(&catalog);
             let (mut direct, mut marked, mut expanded) = (Vec::new(), Vec::new(), Vec::new());

@@ -27,6 +27,9 @@ pub struct PageList {
 }
 
 impl PageList {
+    /// The home page's number: it comes first.
+    pub const HOME: usize = 0;
+
     pub fn new(catalog: &Catalog) -> PageList {
         let mut fixed = vec![PageRef::Home, PageRef::NotFound];
         for (pi, p) in catalog.protocols.iter().enumerate() {

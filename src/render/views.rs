@@ -293,7 +293,7 @@ impl Renderer<'_> {
             href: String,
             size: String,
         }
-        let bundle = self.bundle.as_ref().map(|b| BundleView {
+        let bundle = self.bundle.get().map(|b| BundleView {
             href: self.links.asset(Some(""), &b.file),
             size: format!("{:.1} MB", b.bytes as f64 / 1_000_000.0),
         });

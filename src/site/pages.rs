@@ -77,6 +77,24 @@ impl Pages<'_> {
         Ok(not_rendered)
     }
 
+    /// Writes the home page alone, in the output's style: last, once the renderer links the
+    /// bundle whose size it gives.
+    pub fn write_home(&self) -> Result<()> {
+        let Some((output, _)) = self.output else {
+            return Ok(());
+        };
+        let i = PageList::HOME;
+        let path = self.list.get(i).output_path(self.catalog);
+        let new = !output.root().join(path).exists();
+        // The pass that left it out counted it already.
+        let quiet = Pages {
+            progress: &super::Silent,
+            ..*self
+        };
+        let mut buffers = (Vec::new(), Vec::new());
+        (quiet.render(i, (&mut buffers.0, &mut buffers.1), Some(new), false)).map(|_| ())
+    }
+
     /// Renders the pages of `indices`, in order a chunk at a time, each at most once: into the
     /// output if `write` says so (`Some(true)` for a file not there yet), and into the bundle
     /// unless its previous entry can be copied. Returns how many pages neither needed.
