@@ -54,7 +54,7 @@ series = [
     ("statusref build --no-bundle", "no-bundle", "fresh_s", "peak_rss_mib", "#2e9e5b", ""),
     ("cp -r of the build's output", "default", "cp_s", None, "#1f5fbf", "5,4"),
     ("cp -r of the --no-bundle output", "no-bundle", "cp_s", None, "#2e9e5b", "5,4"),
-    ("the --no-bundle output copied on all cores", "no-bundle", "par_cp_s", None, "#2e9e5b", "1,3"),
+    ("copy_tree of the --no-bundle output", "no-bundle", "par_cp_s", None, "#2e9e5b", "1,3"),
     # Hugo's memory, 100 MiB to 2 GiB, would flatten statusref's to the axis; the table has it.
     ("Hugo", "hugo", "fresh_s", None, "#c0392b", ""),
 ]

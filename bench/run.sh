@@ -90,8 +90,10 @@ for name in "${sites[@]}"; do
 done
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(df -T /tmp | awk 'NR==2 {print $2}') ($(grep " / " /proc/mounts | awk '{print $4}'))"
+# Asked before the results overwrite the files the commit holds.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with changes)')"
 {
-  echo "# bench/run.sh ${sites[*]} at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with changes)')"
+  echo "# bench/run.sh ${sites[*]} at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
   cat "$work/results.tsv"
 } > bench/last-run.tsv
 python3 bench/plot.py bench/last-run.tsv > bench/growth.svg
