@@ -38,9 +38,8 @@ fn copy(from: &Path, to: &Path) -> io::Result<()> {
             files.push(rel);
         }
     }
-    // Folders on one thread, parents first as the walk gives them: folders made in parallel in
-    // one parent queue at its lock, which costs more than making them in turn (the build has
-    // one thread make them too).
+    // Folders on one thread, parents first as the walk gives them, as the build makes them:
+    // every page's folder is in its protocol's folder, whose lock parallel threads would share.
     for rel in &folders {
         match fs::create_dir(to.join(rel)) {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),

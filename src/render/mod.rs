@@ -401,6 +401,7 @@ mod tests {
             let one = Renderer::new(tera.clone(), &catalog, style).expect("renderer");
             one.link_bundle(link());
             let pages = PageList::new(&catalog);
+            assert_eq!(pages.get(PageList::HOME), PageRef::Home);
             let (mut direct, mut marked, mut expanded) = (Vec::new(), Vec::new(), Vec::new());
             let mut pairs = 0;
             for page in pages.iter() {
